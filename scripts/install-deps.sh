@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages spotkey needs to build (and, with --test, to run its tests).
+# Idempotent: installs only what is missing; uses sudo when not root. Debian 12 / Ubuntu 24.04.
+set -euo pipefail
+
+build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev pkg-config build-essential curl)
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium chromium-driver)
+
+pkgs=("${build_pkgs[@]}")
+[[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+echo "Installing system packages: ${missing[*]}"
+$sudo apt-get update -qq
+# No dbus-x11: with it, GTK programs outside a session bus spawn daemons that outlive tests.
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,11 @@
+//! Tauri's build step: the app manifest lists every command the webview may call (each gets
+//! an allow-/deny- permission), and capabilities live in src-tauri/capabilities.
+const COMMANDS: &[&str] = &["status"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/*.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

@@ -1,0 +1,256 @@
+//! The account as the rest of spotkey sees it: status, a valid access token on demand (with
+//! single-flight refresh across tasks and processes), and sign-out. Sign-in lives in sign_in.rs.
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, OnceCell};
+
+use super::cache::{Cache, SignedOutReason};
+use super::config::{Config, Paths};
+use super::error::AuthError;
+use super::lock;
+use super::profile::Profile;
+use super::scopes::Scopes;
+use super::secret::AccessToken;
+use super::session::{now_unix, StoredSession};
+use super::store::CredentialStore;
+use super::token::{ClientAuth, TokenClient};
+use super::vault::Vault;
+use super::{backoff::Backoff, http};
+
+pub struct Account {
+    pub(super) config: Config,
+    pub(super) paths: Paths,
+    pub(super) vault: Vault,
+    pub(super) cache: Cache,
+    pub(super) http: reqwest::Client,
+    tokens: OnceCell<TokenClient>,
+    /// Serialises refreshes in this process and remembers the last good session and backoff.
+    gate: Mutex<Gate>,
+}
+
+#[derive(Default)]
+struct Gate {
+    session: Option<StoredSession>,
+    /// A refreshed (maybe rotated) session the keychain refused to take: saved before any use.
+    unsaved: bool,
+    backoff: Backoff,
+}
+
+/// What the status screen and `spotkey status` show.
+pub enum Status {
+    SignedIn(Box<SignedIn>),
+    SignedOut { reason: Option<SignedOutReason> },
+}
+
+pub struct SignedIn {
+    pub client_id: String,
+    pub profile: Option<Profile>,
+    pub scopes: Scopes,
+    pub access_expires_at: u64,
+    pub access_valid: bool,
+    pub authorized_at: u64,
+    pub grant_expires_at: u64,
+    pub grant_expiring_soon: bool,
+    /// The configured scopes ask for more than was granted: a new consent is needed.
+    pub needs_consent: bool,
+    pub keychain: String,
+}
+
+impl Account {
+    /// Builds the HTTP client now, so the code exchange later pays nothing for it.
+    pub fn new(config: Config, paths: Paths, store: Arc<dyn CredentialStore>) -> Result<Self, AuthError> {
+        Ok(Self {
+            cache: Cache::new(&paths.cache_dir),
+            vault: Vault::new(store),
+            http: http::client(config.request_timeout)?,
+            tokens: OnceCell::new(),
+            gate: Mutex::new(Gate::default()),
+            config,
+            paths,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// PKCE unless a client secret is configured (flag/env) or saved in the keychain.
+    pub(super) async fn token_client(&self) -> Result<&TokenClient, AuthError> {
+        self.tokens
+            .get_or_try_init(|| async {
+                let id = self.config.client_id.clone();
+                let secret = match &self.config.client_secret {
+                    Some(s) => Some(s.clone()),
+                    None => self.vault.client_secret(id.as_str()).await?,
+                };
+                let auth = match secret {
+                    Some(secret) => ClientAuth::Secret(id, secret),
+                    None => ClientAuth::Pkce(id),
+                };
+                Ok(TokenClient::new(self.http.clone(), &self.config.endpoints, auth))
+            })
+            .await
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        lock_path(&self.paths, &self.config.keychain_service)
+    }
+
+    /// The stored session if it belongs to the configured client.
+    async fn load_session(&self) -> Result<Option<StoredSession>, AuthError> {
+        let session = self.vault.load_session().await?;
+        Ok(session.filter(|s| s.client_id == self.config.client_id.as_str()))
+    }
+
+    /// A valid access token, refreshed first when under 5 minutes remain.
+    ///
+    /// # Errors
+    /// `NotSignedIn`; `ConnectionEnded` after Spotify rejected the grant (the session is then
+    /// deleted); temporary errors (offline, 5xx, 429) only when the current token is already
+    /// unusable; every token is kept in that case.
+    pub async fn access_token(&self) -> Result<AccessToken, AuthError> {
+        let mut gate = self.gate.lock().await;
+        let now = now_unix();
+        if gate.unsaved {
+            if let Some(session) = &gate.session {
+                self.vault.save_session(session).await?;
+            }
+            gate.unsaved = false;
+        }
+        if let Some(token) = gate.session.as_ref().filter(|s| !s.needs_refresh(now)).and_then(|s| s.access_token.clone()) {
+            return Ok(token);
+        }
+        let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
+        if !session.needs_refresh(now) {
+            let token = session.access_token.clone();
+            gate.session = Some(session);
+            return token.ok_or(AuthError::NotSignedIn);
+        }
+        if let Some(wait) = gate.backoff.remaining(now) {
+            return Self::fallback(&session, now, AuthError::RateLimited { retry_after: Some(wait) });
+        }
+        let _cross_process = lock::acquire(self.lock_path()).await?;
+        // Another process may have refreshed (and rotated) while we waited for the lock.
+        let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
+        if !session.needs_refresh(now) {
+            let token = session.access_token.clone();
+            gate.session = Some(session);
+            return token.ok_or(AuthError::NotSignedIn);
+        }
+        self.refresh_locked(&mut gate, session, now).await
+    }
+
+    async fn refresh_locked(&self, gate: &mut Gate, session: StoredSession, now: u64) -> Result<AccessToken, AuthError> {
+        let tokens = self.token_client().await?;
+        match tokens.refresh(&session.refresh_token).await {
+            Ok(response) => {
+                let fresh = session.after_refresh(response, now);
+                // Persist the (possibly rotated) refresh token BEFORE the new access token is
+                // used. If the keychain refuses, keep it in memory (the old one may be dead
+                // already) and try the save again on the next call.
+                let saved = self.vault.save_session(&fresh).await;
+                let token = fresh.access_token.clone().ok_or(AuthError::NotSignedIn);
+                gate.session = Some(fresh);
+                gate.unsaved = saved.is_err();
+                saved?;
+                gate.backoff.reset();
+                let token = token?;
+                tracing::info!("access token refreshed");
+                Ok(token)
+            }
+            Err(e) if e.is_permanent_rejection() => {
+                tracing::warn!(code = e.code(), "Spotify rejected the refresh token; signing out locally");
+                gate.session = None;
+                self.vault.delete_session().await?;
+                self.cache.note_signed_out(SignedOutReason::ConnectionEnded)?;
+                Err(AuthError::ConnectionEnded)
+            }
+            Err(e) => {
+                let retry_after = match &e {
+                    AuthError::RateLimited { retry_after } => *retry_after,
+                    _ => None,
+                };
+                gate.backoff.failed(now, retry_after);
+                tracing::warn!(code = e.code(), "refresh failed temporarily; keeping the session");
+                Self::fallback(&session, now, e)
+            }
+        }
+    }
+
+    /// Takes a just-stored session as the current one (after sign-in).
+    pub(super) async fn remember(&self, session: StoredSession) {
+        let mut gate = self.gate.lock().await;
+        *gate = Gate { session: Some(session), ..Gate::default() };
+    }
+
+    /// During an outage a token that is still valid is better than an error.
+    fn fallback(session: &StoredSession, now: u64, error: AuthError) -> Result<AccessToken, AuthError> {
+        session.usable_access_token(now).cloned().ok_or(error)
+    }
+
+    /// Seconds until the next refresh is due (for the GUI's timer); None when signed out.
+    pub async fn refresh_due_in(&self) -> Option<std::time::Duration> {
+        let gate = self.gate.lock().await;
+        let now = now_unix();
+        let due = gate.session.as_ref()?.refresh_due_in(now);
+        Some(gate.backoff.remaining(now).map_or(due, |b| b.max(due)))
+    }
+
+    /// Reads the keychain and the profile cache; makes no network request.
+    pub async fn status(&self) -> Result<Status, AuthError> {
+        let Some(session) = self.load_session().await? else {
+            return Ok(Status::SignedOut { reason: self.cache.signed_out_reason() });
+        };
+        let now = now_unix();
+        Ok(Status::SignedIn(Box::new(SignedIn {
+            client_id: session.client_id.clone(),
+            profile: self.cache.profile(),
+            needs_consent: self.config.scopes.exceeds(&session.scopes),
+            access_expires_at: session.access_expires_at,
+            access_valid: session.usable_access_token(now).is_some(),
+            authorized_at: session.authorized_at,
+            grant_expires_at: session.grant_expires_at(),
+            grant_expiring_soon: session.grant_expiring_soon(now),
+            scopes: session.scopes,
+            keychain: self.vault.describe(),
+        })))
+    }
+
+    /// Fetches the profile with a valid token and caches it.
+    pub async fn refresh_profile(&self) -> Result<Profile, AuthError> {
+        let token = self.access_token().await?;
+        let profile = super::profile::fetch(&self.http, &self.config.endpoints, &token).await?;
+        self.cache.save_profile(&profile)?;
+        Ok(profile)
+    }
+
+    /// Local sign-out: every account entry in the keychain and every cached file goes.
+    /// Spotify has no revocation endpoint; the user revokes at spotify.com/account/apps.
+    pub async fn sign_out(&self) -> Result<(), AuthError> {
+        let mut gate = self.gate.lock().await;
+        gate.session = None;
+        gate.unsaved = false;
+        gate.backoff.reset();
+        // The gate stays held so no refresh in this process can slip in between.
+        sign_out_local(&self.paths, &self.config.keychain_service, &self.vault).await
+    }
+}
+
+fn lock_path(paths: &Paths, service: &str) -> PathBuf {
+    paths.runtime_dir.join(format!("{service}.lock"))
+}
+
+/// Sign-out that needs no configured client (so `spotkey logout` always works): under the
+/// refresh lock, so it cannot interleave with another process's rotation.
+pub async fn sign_out_local(paths: &Paths, service: &str, vault: &Vault) -> Result<(), AuthError> {
+    let _cross_process = lock::acquire(lock_path(paths, service)).await?;
+    vault.delete_session().await?;
+    Cache::new(&paths.cache_dir).clear()
+}
+
+pub const REVOKE_HINT: &str = "Spotify has no way for apps to revoke access; to remove spotkey's access completely, visit https://www.spotify.com/account/apps/.";

@@ -1,0 +1,58 @@
+//! When to try a failed refresh again: Spotify's Retry-After when given, else exponential
+//! (30 s, 60 s, … capped at 15 min). Pure; time is a parameter.
+use std::time::Duration;
+
+const BASE: u64 = 30;
+const CAP: u64 = 15 * 60;
+
+#[derive(Debug, Default, Clone)]
+pub struct Backoff {
+    failures: u32,
+    not_before: u64,
+}
+
+impl Backoff {
+    pub fn failed(&mut self, now: u64, retry_after: Option<Duration>) {
+        self.failures = self.failures.saturating_add(1);
+        let exponential = BASE.saturating_mul(1u64 << (self.failures - 1).min(10)).min(CAP);
+        let wait = retry_after.map_or(exponential, |d| d.as_secs().max(1));
+        self.not_before = now + wait;
+    }
+
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// How long we must still wait, or None when a try is allowed now.
+    pub fn remaining(&self, now: u64) -> Option<Duration> {
+        (self.not_before > now).then(|| Duration::from_secs(self.not_before - now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_wins_over_exponential() {
+        let mut b = Backoff::default();
+        b.failed(100, Some(Duration::from_secs(7)));
+        assert_eq!(b.remaining(100), Some(Duration::from_secs(7)));
+        assert_eq!(b.remaining(107), None);
+    }
+
+    #[test]
+    fn exponential_doubles_and_caps() {
+        let mut b = Backoff::default();
+        b.failed(0, None);
+        assert_eq!(b.remaining(0), Some(Duration::from_secs(30)));
+        b.failed(0, None);
+        assert_eq!(b.remaining(0), Some(Duration::from_secs(60)));
+        for _ in 0..20 {
+            b.failed(0, None);
+        }
+        assert_eq!(b.remaining(0), Some(Duration::from_secs(CAP)));
+        b.reset();
+        assert_eq!(b.remaining(0), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! Non-secret state on disk, for an instant status: the last profile Spotify returned and why
+//! the user was signed out (so "Spotify ended this connection" survives a restart).
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::AuthError;
+use super::files;
+use super::profile::Profile;
+
+/// Why there is no session, when spotkey ended it rather than the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedOutReason {
+    /// Spotify answered invalid_grant / invalid_client: the grant is gone.
+    ConnectionEnded,
+}
+
+impl SignedOutReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ConnectionEnded => "connection_ended",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        "Spotify ended this connection, please reconnect."
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Note {
+    #[serde(default)]
+    signed_out: Option<SignedOutReason>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    pub fn new(dir: &Path) -> Self {
+        Self { dir: dir.to_path_buf() }
+    }
+
+    fn profile_path(&self) -> PathBuf {
+        self.dir.join("profile.json")
+    }
+
+    fn note_path(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+
+    pub fn profile(&self) -> Option<Profile> {
+        files::read_json(&self.profile_path())
+    }
+
+    pub fn save_profile(&self, profile: &Profile) -> Result<(), AuthError> {
+        files::write_json(&self.profile_path(), profile)
+    }
+
+    pub fn signed_out_reason(&self) -> Option<SignedOutReason> {
+        files::read_json::<Note>(&self.note_path()).and_then(|n| n.signed_out)
+    }
+
+    pub fn note_signed_out(&self, reason: SignedOutReason) -> Result<(), AuthError> {
+        files::write_json(&self.note_path(), &Note { signed_out: Some(reason) })
+    }
+
+    /// Everything about the account goes: profile and notes.
+    pub fn clear(&self) -> Result<(), AuthError> {
+        files::remove_if_exists(&self.profile_path())?;
+        files::remove_if_exists(&self.note_path())
+    }
+
+    pub fn clear_note(&self) -> Result<(), AuthError> {
+        files::remove_if_exists(&self.note_path())
+    }
+}

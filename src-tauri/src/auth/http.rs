@@ -1,0 +1,38 @@
+//! The one HTTP client configuration spotkey uses: rustls, no redirects (a token endpoint that
+//! redirects is not to be followed with a code in hand), tight timeouts, env proxies honoured.
+use std::time::Duration;
+
+use super::error::AuthError;
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub fn client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(timeout)
+        .user_agent(concat!("spotkey/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| AuthError::Network { detail: format!("cannot set up HTTPS: {}", e.without_url()) })
+}
+
+/// A transport failure as a user sentence, with the URL stripped (it never carries a secret
+/// today, but errors are no place for URLs).
+pub fn network_error(e: reqwest::Error) -> AuthError {
+    let detail = if e.is_timeout() {
+        "the request timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "the connection failed".to_string()
+    };
+    tracing::debug!(error = %e.without_url(), "HTTP transport error");
+    AuthError::Network { detail }
+}
+
+/// `Retry-After: <seconds>` (Spotify's 429), capped so a bogus value cannot park us for days.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let secs: u64 = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(secs.min(3600)))
+}

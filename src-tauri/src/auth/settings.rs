@@ -1,0 +1,38 @@
+//! The settings file (`settings.json` in the platform config dir): non-secret choices only.
+//! A client secret is never a field here; it goes to the keychain.
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::AuthError;
+use super::files;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_dialog: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// GUI: start in the tray only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_hidden: Option<bool>,
+}
+
+impl Settings {
+    pub fn path(config_dir: &Path) -> PathBuf {
+        config_dir.join("settings.json")
+    }
+
+    /// Missing or unreadable file → defaults (logged), never a failure to start.
+    pub fn load(config_dir: &Path) -> Self {
+        files::read_json(&Self::path(config_dir)).unwrap_or_default()
+    }
+
+    pub fn save(&self, config_dir: &Path) -> Result<(), AuthError> {
+        files::write_json(&Self::path(config_dir), self)
+    }
+}

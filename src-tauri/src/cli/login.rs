@@ -1,0 +1,90 @@
+//! `spotkey login`: resolve the configuration, optionally save it, then run the core sign-in
+//! with the system browser, printing the link so it also works over SSH or with no browser.
+use std::io::Read;
+use std::time::Duration;
+
+use super::args::LoginArgs;
+use super::{open_account, report, EXIT_OK};
+use crate::auth::secret::ClientSecret;
+use crate::auth::{Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser};
+
+struct Terminal;
+
+impl SignInObserver for Terminal {
+    fn url_ready(&self, url: &str) {
+        eprintln!("Opening Spotify in your browser. If it does not open, visit this link:\n\n  {url}\n\nWaiting for you to approve spotkey…");
+    }
+
+    fn browser_failed(&self, error: &str) {
+        eprintln!("(Could not open a browser: {error}. Open the link above by hand.)");
+    }
+}
+
+pub async fn run(args: LoginArgs) -> u8 {
+    match login(args).await {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+async fn login(args: LoginArgs) -> Result<u8, AuthError> {
+    let overrides = overrides(&args)?;
+    let account = open_account(&overrides)?;
+    if args.save {
+        save(&account, &overrides).await?;
+    }
+    let browser: &dyn Browser = if args.no_browser { &NoBrowser } else { &SystemBrowser };
+    let cancel = CancelHandle::new();
+    let outcome = account.sign_in(browser, &Terminal, &cancel).await?;
+    let who = outcome.profile.as_ref().map(|p| format!("{} ({})", p.name(), p.id)).unwrap_or_else(|| "your Spotify account".into());
+    println!("Signed in as {who}.");
+    eprintln!("Scopes: {}. The grant is stored in the system keychain ({}).", outcome.scopes.to_param(), account.vault().describe());
+    Ok(EXIT_OK)
+}
+
+fn overrides(args: &LoginArgs) -> Result<Overrides, AuthError> {
+    let client_secret = if args.client_secret_stdin { Some(read_secret_from_stdin()?) } else { None };
+    Ok(Overrides {
+        client_id: args.client_id.clone(),
+        client_secret,
+        scopes: args.scopes.clone(),
+        show_dialog: args.show_dialog.then_some(true),
+        port: args.port,
+        timeout: args.timeout.map(Duration::from_secs),
+    })
+}
+
+/// A secret on the command line would show in `ps` and shell history, so it comes on stdin.
+fn read_secret_from_stdin() -> Result<ClientSecret, AuthError> {
+    let mut raw = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut raw)
+        .map_err(|e| AuthError::InvalidConfig(format!("could not read the client secret from standard input ({e})")))?;
+    let secret = raw.trim();
+    if secret.is_empty() {
+        return Err(AuthError::InvalidConfig("--client-secret-stdin was given but standard input was empty".into()));
+    }
+    Ok(ClientSecret::new(secret))
+}
+
+/// `--save`: non-secret choices to the settings file; the secret to the keychain only.
+async fn save(account: &Account, overrides: &Overrides) -> Result<(), AuthError> {
+    let config = account.config();
+    let paths = crate::auth::Paths::from_platform()?;
+    let mut settings = crate::auth::Settings::load(&paths.config_dir);
+    settings.client_id = Some(config.client_id.as_str().to_string());
+    if !overrides.scopes.is_empty() {
+        settings.scopes = Some(config.scopes.as_slice().to_vec());
+    }
+    if overrides.port.is_some() {
+        settings.port = config.port;
+    }
+    if overrides.show_dialog.is_some() {
+        settings.show_dialog = Some(config.show_dialog);
+    }
+    settings.save(&paths.config_dir)?;
+    if let Some(secret) = &overrides.client_secret {
+        account.vault().save_client_secret(config.client_id.as_str(), secret).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! Drives `spotkey login --no-browser` like a person at a terminal: reads the printed link,
+//! opens it (scripted browser), and collects what the command printed and its exit code.
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use super::user;
+
+pub struct Finished {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cmd` (a `spotkey login …` command); when it prints the link, follows it.
+pub async fn login_following_the_link(cmd: Command) -> Finished {
+    login_with_input(cmd, None).await
+}
+
+/// Same, with `input` written to the command's standard input first.
+pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finished {
+    let stdin = if input.is_some() { Stdio::piped() } else { Stdio::null() };
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(stdin).spawn().unwrap();
+    if let (Some(bytes), Some(mut pipe)) = (input, child.stdin.take()) {
+        use std::io::Write;
+        pipe.write_all(bytes).unwrap();
+    }
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.trim().strip_prefix("http").map(|rest| format!("http{rest}")) {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(url);
+                }
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    if let Ok(url) = rx.await {
+        user::follow(&url).await;
+    }
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    Finished { code, stdout, stderr: reader.join().unwrap() }
+}
+
+pub fn run(cmd: &mut Command) -> Finished {
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
+    Finished {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
