@@ -4,7 +4,7 @@ mod support;
 
 use serde_json::Value;
 use support::cli_user::{login_following_the_link, run, Finished};
-use support::fake_spotify::{FakeConfig, FakeSpotify};
+use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
 
 async fn login(home: &TestHome, fake: &FakeSpotify) -> Finished {
@@ -62,9 +62,13 @@ async fn login_status_token_logout_round_trip() {
 
 #[tokio::test]
 async fn five_processes_with_an_expired_token_make_one_refresh() {
-    let fake = FakeSpotify::start_with(FakeConfig { access_token_ttl: 60, ..FakeConfig::default() });
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     assert_eq!(login(&home, &fake).await.code, 0);
+    let vault = home.account(&fake).vault().clone();
+    let mut session = vault.load_session().await.unwrap().unwrap();
+    session.access_expires_at = 1;
+    vault.save_session(&session).await.unwrap();
 
     let children: Vec<_> = (0..5)
         .map(|_| home.cli(&fake).arg("token").stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap())

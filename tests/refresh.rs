@@ -6,20 +6,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use spotkey::auth::sign_in::Quiet;
+use spotkey::auth::session::now_unix;
 use spotkey::auth::{Account, AuthError, CancelHandle, Status};
-use support::fake_spotify::{Fault, FakeConfig, FakeSpotify};
+use support::fake_spotify::{Fault, FakeSpotify};
 use support::home::TestHome;
 use support::user::ScriptedUser;
 
-/// Access tokens that live 60 s: under the 5-minute margin, so every use wants a refresh.
-fn short_lived_fake() -> FakeSpotify {
-    FakeSpotify::start_with(FakeConfig { access_token_ttl: 60, ..FakeConfig::default() })
-}
-
+/// Signed in an hour ago: the stored access token has 60 s left, under the 5-minute margin,
+/// so the next use refreshes (and Spotify's fresh tokens last the usual hour).
 async fn signed_in(fake: &FakeSpotify, home: &TestHome) -> Account {
     let account = home.account(fake);
     account.sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new()).await.unwrap();
-    account
+    age_cached_access_token(home, fake, now_unix() + 60).await;
+    home.account(fake)
+}
+
+/// Rewrites the stored session's access-token expiry (as after a night asleep).
+async fn age_cached_access_token(home: &TestHome, fake: &FakeSpotify, expires_at: u64) {
+    let vault = home.account(fake).vault().clone();
+    let mut session = vault.load_session().await.unwrap().unwrap();
+    session.access_expires_at = expires_at;
+    vault.save_session(&session).await.unwrap();
+}
+
+async fn expire_cached_access_token(home: &TestHome, fake: &FakeSpotify) {
+    age_cached_access_token(home, fake, 1).await;
 }
 
 fn is_signed_in(status: Status) -> bool {
@@ -28,7 +39,7 @@ fn is_signed_in(status: Status) -> bool {
 
 #[tokio::test]
 async fn a_token_about_to_expire_is_refreshed_and_the_rotated_grant_persisted() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     let account = signed_in(&fake, &home).await;
     let first_live = fake.live_refresh_tokens();
@@ -38,6 +49,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_rotated_grant_persisted() 
     assert_eq!(fake.token_requests("refresh_token"), 1);
     assert_eq!(fake.live_refresh_tokens(), first_live, "rotation: the old one died, a new one lives");
     // A new process (fresh account, same keychain) must use the rotated refresh token.
+    expire_cached_access_token(&home, &fake).await;
     let restarted = home.account(&fake);
     let again = restarted.access_token().await.unwrap();
     assert_eq!(fake.token_requests("refresh_token"), 2, "rotated token accepted by Spotify");
@@ -47,14 +59,16 @@ async fn a_token_about_to_expire_is_refreshed_and_the_rotated_grant_persisted() 
 
 #[tokio::test]
 async fn secret_flow_refresh_without_a_new_refresh_token_keeps_the_old_one() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     let mut config = home.config(&fake, "test-client");
     config.client_secret = Some(spotkey::auth::secret::ClientSecret::new("test-secret"));
     let account = home.account_with(config.clone());
     account.sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new()).await.unwrap();
 
-    account.access_token().await.unwrap();
+    age_cached_access_token(&home, &fake, 1).await;
+    home.account_with(config.clone()).access_token().await.unwrap();
+    age_cached_access_token(&home, &fake, 1).await;
     home.account_with(config).access_token().await.unwrap();
 
     assert_eq!(fake.token_requests("refresh_token"), 2, "the kept refresh token still works");
@@ -62,7 +76,7 @@ async fn secret_flow_refresh_without_a_new_refresh_token_keeps_the_old_one() {
 
 #[tokio::test]
 async fn invalid_grant_signs_out_locally_and_says_spotify_ended_it() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     let account = signed_in(&fake, &home).await;
     fake.revoke_refresh_tokens();
@@ -80,7 +94,7 @@ async fn invalid_grant_signs_out_locally_and_says_spotify_ended_it() {
 
 #[tokio::test]
 async fn invalid_client_also_ends_the_connection() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     let account = signed_in(&fake, &home).await;
     let mut config = home.config(&fake, "test-client");
@@ -96,7 +110,7 @@ async fn invalid_client_also_ends_the_connection() {
 #[tokio::test]
 async fn outages_keep_every_token_and_report_offline() {
     for fault in [Fault::Status(503), Fault::Status(500), Fault::DropConnection, Fault::MalformedJson, Fault::Hang(Duration::from_secs(20))] {
-        let fake = short_lived_fake();
+        let fake = FakeSpotify::start();
         let home = TestHome::new();
         let account = signed_in(&fake, &home).await;
         // Make the cached access token truly unusable, so the outage must surface.
@@ -110,7 +124,7 @@ async fn outages_keep_every_token_and_report_offline() {
         };
 
         assert!(err.is_temporary(), "{fault:?} gave {err:?}");
-        assert!(err.to_string().contains("keeps your connection"), "{err}");
+        assert!(err.to_string().contains("again"), "says it will be retried: {err}");
         assert!(is_signed_in(account.status().await.unwrap()), "{fault:?} must not sign out");
         assert_eq!(home.keychain_item_count(), 1);
         // Spotify recovers: the very same grant works again.
@@ -118,17 +132,9 @@ async fn outages_keep_every_token_and_report_offline() {
     }
 }
 
-/// Rewrites the stored session so its access token has expired (as after a night asleep).
-async fn expire_cached_access_token(home: &TestHome, fake: &FakeSpotify) {
-    let vault = home.account(fake).vault().clone();
-    let mut session = vault.load_session().await.unwrap().unwrap();
-    session.access_expires_at = 1;
-    vault.save_session(&session).await.unwrap();
-}
-
 #[tokio::test]
 async fn rate_limiting_honours_retry_after_and_keeps_a_still_valid_token() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     let account = signed_in(&fake, &home).await;
     fake.push_token_fault(Fault::TooManyRequests { retry_after: 120 });
@@ -146,7 +152,7 @@ async fn rate_limiting_honours_retry_after_and_keeps_a_still_valid_token() {
 
 #[tokio::test]
 async fn a_response_lost_after_rotation_keeps_the_session_until_spotify_says_otherwise() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     signed_in(&fake, &home).await;
     expire_cached_access_token(&home, &fake).await;
@@ -163,7 +169,7 @@ async fn a_response_lost_after_rotation_keeps_the_session_until_spotify_says_oth
 
 #[tokio::test]
 async fn ten_tasks_asking_at_once_make_exactly_one_refresh() {
-    let fake = short_lived_fake();
+    let fake = FakeSpotify::start();
     let home = TestHome::new();
     signed_in(&fake, &home).await;
     let account = Arc::new(home.account(&fake));

@@ -40,7 +40,7 @@ async fn pkce_sign_in_stores_the_grant_and_shows_who_signed_in() {
     let outcome = account.sign_in(&browser, &Quiet, &CancelHandle::new()).await.unwrap();
 
     assert_eq!(outcome.profile.as_ref().unwrap().display_name.as_deref(), Some("Fake User"));
-    let (status, page) = browser.landed().unwrap();
+    let (status, page) = browser.landed().await.unwrap();
     assert_eq!(status, 200);
     assert!(page.contains("You can close this tab"), "{page}");
     let opened = &browser.opened.lock().unwrap()[0];
@@ -104,7 +104,7 @@ async fn declining_consent_ends_with_you_declined_and_stores_nothing() {
 
     assert!(matches!(err, AuthError::Denied), "{err:?}");
     assert!(err.to_string().contains("You declined access"));
-    assert!(browser.landed().unwrap().1.contains("You declined access"));
+    assert!(browser.landed().await.unwrap().1.contains("You declined access"));
     assert_eq!(home.keychain_item_count(), 0);
 }
 
@@ -256,7 +256,7 @@ async fn a_spotify_error_during_exchange_is_shown_in_the_browser_and_stores_noth
     let err = home.account(&fake).sign_in(&browser, &Quiet, &CancelHandle::new()).await.err().unwrap();
 
     assert!(matches!(err, AuthError::Rejected { .. }), "{err:?}");
-    let (status, page) = browser.landed().unwrap();
+    let (status, page) = browser.landed().await.unwrap();
     assert_eq!(status, 400);
     assert!(page.contains("sign in again"), "{page}");
     assert_eq!(home.keychain_item_count(), 0);

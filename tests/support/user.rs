@@ -17,8 +17,15 @@ impl ScriptedUser {
         Self::default()
     }
 
-    pub fn landed(&self) -> Option<(u16, String)> {
-        self.landed.lock().unwrap().clone()
+    /// The page the browser ended on, once it has loaded (waits up to 5 s).
+    pub async fn landed(&self) -> Option<(u16, String)> {
+        for _ in 0..500 {
+            if let Some(page) = self.landed.lock().unwrap().clone() {
+                return Some(page);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        None
     }
 
     pub fn opened_count(&self) -> usize {

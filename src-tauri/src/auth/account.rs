@@ -177,7 +177,9 @@ impl Account {
                 };
                 gate.backoff.failed(now, retry_after);
                 tracing::warn!(code = e.code(), "refresh failed temporarily; keeping the session");
-                Self::fallback(&session, now, e)
+                let result = Self::fallback(&session, now, e);
+                gate.session = Some(session);
+                result
             }
         }
     }

@@ -100,7 +100,7 @@ pub enum AuthError {
     ServerError { status: u16 },
     #[error("Could not reach Spotify ({detail}); spotkey keeps your connection and will try again.")]
     Network { detail: String },
-    #[error("Spotify sent a response spotkey could not understand ({detail}).")]
+    #[error("Spotify sent a response spotkey could not understand ({detail}); nothing stored was changed, try again in a moment.")]
     UnexpectedResponse { detail: String },
     #[error("The Spotify Web API refused the request (HTTP {status}{}).", if .message.is_empty() { String::new() } else { format!(": {}", .message) })]
     ApiRejected { status: u16, message: String },

@@ -45,7 +45,7 @@ mod tests {
 
     #[test]
     fn challenge_matches_rfc_7636_appendix_b() {
-        let v = PkceVerifier::new("dBjftJeZ4CVP-mJ92K9mM1_u2zMxx4YvD7ODLKp6KNg");
+        let v = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
         assert_eq!(challenge_s256(&v), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 
