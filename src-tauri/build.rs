@@ -4,6 +4,11 @@ const COMMANDS: &[&str] = &["status"];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    // The binary links ~170 GUI libraries; resolving all their symbols at start (BIND_NOW)
+    // costs ~65 ms that `spotkey token`/`status` never use. Lazy binding resolves on first call.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,lazy");
+    }
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/*.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -8,7 +8,11 @@ fn the_auth_core_never_mentions_tauri() {
     for entry in std::fs::read_dir(&core).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.to_lowercase().contains("tauri"), "{} mentions tauri", path.display());
+        assert!(
+            !text.to_lowercase().contains("tauri"),
+            "{} mentions tauri",
+            path.display()
+        );
         checked += 1;
     }
     assert!(checked >= 10, "found only {checked} core files");

@@ -19,8 +19,15 @@ fn marking_browser(home: &TestHome) -> (String, PathBuf) {
 }
 
 fn assert_no_consent_was_asked(out: &Finished, fake: &FakeSpotify, mark: &std::path::Path) {
-    assert!(!mark.exists(), "no browser may open when the grant could not be stored");
-    assert!(!out.stderr.contains("/authorize"), "no sign-in link either: {}", out.stderr);
+    assert!(
+        !mark.exists(),
+        "no browser may open when the grant could not be stored"
+    );
+    assert!(
+        !out.stderr.contains("/authorize"),
+        "no sign-in link either: {}",
+        out.stderr
+    );
     assert!(fake.requests().is_empty(), "Spotify was never contacted");
     assert!(!out.stderr.contains("panicked"));
 }
@@ -31,14 +38,25 @@ fn without_a_secret_service_login_says_so_and_opens_no_browser() {
     let home = TestHome::new();
     let (browser, mark) = marking_browser(&home);
 
-    let out = run(home.cli(&fake).env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus").env("BROWSER", browser).arg("login"));
+    let out = run(home
+        .cli(&fake)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("BROWSER", browser)
+        .arg("login"));
 
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("keychain is not available"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("keychain is not available"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("never falls back to a plain file"));
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert_no_consent_was_asked(&out, &fake, &mark);
-    let status = run(home.cli(&fake).env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus").args(["status", "--json"]));
+    let status = run(home
+        .cli(&fake)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .args(["status", "--json"]));
     assert_eq!(status.code, 2);
     let json: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(json["error"]["code"], "keychain_unavailable");
@@ -66,11 +84,18 @@ fn with_a_locked_keyring_login_says_unlock_it_and_opens_no_browser() {
             None => cmd.env_remove(k),
         };
     }
-    cmd.env("XDG_DATA_HOME", &data).env("BROWSER", browser).env_remove("DISPLAY");
+    cmd.env("XDG_DATA_HOME", &data)
+        .env("BROWSER", browser)
+        .env_remove("DISPLAY");
 
     let out = run(&mut cmd);
 
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("spotkey: The system keychain is locked. Unlock it"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("spotkey: The system keychain is locked. Unlock it"),
+        "{}",
+        out.stderr
+    );
     assert_no_consent_was_asked(&out, &fake, &mark);
 }

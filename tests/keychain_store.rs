@@ -14,7 +14,10 @@ fn suite(store: &dyn CredentialStore) {
     store.set("a", "first").unwrap();
     assert_eq!(store.get("a").unwrap().unwrap().as_str(), "first");
     store.set("a", "second — ünïcødé ✓").unwrap();
-    assert_eq!(store.get("a").unwrap().unwrap().as_str(), "second — ünïcødé ✓");
+    assert_eq!(
+        store.get("a").unwrap().unwrap().as_str(),
+        "second — ünïcødé ✓"
+    );
     let long = "x".repeat(4000);
     store.set("long", &long).unwrap();
     assert_eq!(store.get("long").unwrap().unwrap().as_str(), long);
@@ -51,7 +54,15 @@ async fn client_secrets_are_kept_per_client_id() {
     let vault = Vault::new(home.store());
     let secret = spotkey::auth::secret::ClientSecret::new("s3cret");
     vault.save_client_secret("client-a", &secret).await.unwrap();
-    assert_eq!(vault.client_secret("client-a").await.unwrap().unwrap().expose_secret(), "s3cret");
+    assert_eq!(
+        vault
+            .client_secret("client-a")
+            .await
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        "s3cret"
+    );
     assert!(vault.client_secret("client-b").await.unwrap().is_none());
     vault.delete_client_secret("client-a").await.unwrap();
     assert!(vault.client_secret("client-a").await.unwrap().is_none());
@@ -61,7 +72,10 @@ async fn client_secrets_are_kept_per_client_id() {
 async fn a_slow_keychain_times_out_instead_of_hanging() {
     struct Stuck;
     impl CredentialStore for Stuck {
-        fn get(&self, _: &str) -> Result<Option<zeroize::Zeroizing<String>>, spotkey::auth::KeychainError> {
+        fn get(
+            &self,
+            _: &str,
+        ) -> Result<Option<zeroize::Zeroizing<String>>, spotkey::auth::KeychainError> {
             std::thread::sleep(std::time::Duration::from_secs(2));
             Ok(None)
         }

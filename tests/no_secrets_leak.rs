@@ -38,7 +38,10 @@ async fn traced_session_leaks_nothing(with_client_secret: bool) {
         login_with_input(login, None).await
     };
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"), "trace logging was really on");
+    assert!(
+        out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"),
+        "trace logging was really on"
+    );
     transcript += &(out.stdout + &out.stderr);
 
     // Force two refreshes (the cached access token is an hour old); with PKCE both rotate.
@@ -62,14 +65,28 @@ async fn traced_session_leaks_nothing(with_client_secret: bool) {
 
     let mut secrets = fake.issued_secrets();
     secrets.push(CLIENT_SECRET.into());
-    assert!(secrets.len() >= 5, "codes, access and refresh tokens, verifier: {}", secrets.len());
+    assert!(
+        secrets.len() >= 5,
+        "codes, access and refresh tokens, verifier: {}",
+        secrets.len()
+    );
     assert!(fake.token_requests("refresh_token") >= 2);
     for secret in &secrets {
-        assert!(!transcript.contains(secret.as_str()), "a secret appeared in the output:\n{transcript}");
+        assert!(
+            !transcript.contains(secret.as_str()),
+            "a secret appeared in the output:\n{transcript}"
+        );
         for (path, bytes) in home.written_files() {
             let text = String::from_utf8_lossy(&bytes);
-            assert!(!text.contains(secret.as_str()), "a secret appeared in {}", path.display());
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret appeared in {}",
+                path.display()
+            );
         }
     }
-    assert!(!home.written_files().is_empty(), "spotkey did write its settings and caches");
+    assert!(
+        !home.written_files().is_empty(),
+        "spotkey did write its settings and caches"
+    );
 }

@@ -5,10 +5,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::session::now_unix;
+use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::{Account, AuthError, CancelHandle, Status};
-use support::fake_spotify::{Fault, FakeSpotify};
+use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
 use support::user::ScriptedUser;
 
@@ -16,7 +16,10 @@ use support::user::ScriptedUser;
 /// so the next use refreshes (and Spotify's fresh tokens last the usual hour).
 async fn signed_in(fake: &FakeSpotify, home: &TestHome) -> Account {
     let account = home.account(fake);
-    account.sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new()).await.unwrap();
+    account
+        .sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
     age_cached_access_token(home, fake, now_unix() + 60).await;
     home.account(fake)
 }
@@ -47,12 +50,20 @@ async fn a_token_about_to_expire_is_refreshed_and_the_rotated_grant_persisted() 
     let token = account.access_token().await.unwrap();
 
     assert_eq!(fake.token_requests("refresh_token"), 1);
-    assert_eq!(fake.live_refresh_tokens(), first_live, "rotation: the old one died, a new one lives");
+    assert_eq!(
+        fake.live_refresh_tokens(),
+        first_live,
+        "rotation: the old one died, a new one lives"
+    );
     // A new process (fresh account, same keychain) must use the rotated refresh token.
     expire_cached_access_token(&home, &fake).await;
     let restarted = home.account(&fake);
     let again = restarted.access_token().await.unwrap();
-    assert_eq!(fake.token_requests("refresh_token"), 2, "rotated token accepted by Spotify");
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        2,
+        "rotated token accepted by Spotify"
+    );
     assert_ne!(token.expose_secret(), again.expose_secret());
     assert!(is_signed_in(restarted.status().await.unwrap()));
 }
@@ -64,14 +75,24 @@ async fn secret_flow_refresh_without_a_new_refresh_token_keeps_the_old_one() {
     let mut config = home.config(&fake, "test-client");
     config.client_secret = Some(spotkey::auth::secret::ClientSecret::new("test-secret"));
     let account = home.account_with(config.clone());
-    account.sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new()).await.unwrap();
+    account
+        .sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
 
     age_cached_access_token(&home, &fake, 1).await;
-    home.account_with(config.clone()).access_token().await.unwrap();
+    home.account_with(config.clone())
+        .access_token()
+        .await
+        .unwrap();
     age_cached_access_token(&home, &fake, 1).await;
     home.account_with(config).access_token().await.unwrap();
 
-    assert_eq!(fake.token_requests("refresh_token"), 2, "the kept refresh token still works");
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        2,
+        "the kept refresh token still works"
+    );
 }
 
 #[tokio::test]
@@ -87,7 +108,9 @@ async fn invalid_grant_signs_out_locally_and_says_spotify_ended_it() {
     assert!(err.to_string().contains("reconnect"));
     assert_eq!(home.keychain_item_count(), 0, "a dead grant is not kept");
     match home.account(&fake).status().await.unwrap() {
-        Status::SignedOut { reason: Some(r) } => assert!(r.message().contains("Spotify ended this connection")),
+        Status::SignedOut { reason: Some(r) } => {
+            assert!(r.message().contains("Spotify ended this connection"))
+        }
         _ => panic!("expected signed out with a reason"),
     }
 }
@@ -109,7 +132,13 @@ async fn invalid_client_also_ends_the_connection() {
 
 #[tokio::test]
 async fn outages_keep_every_token_and_report_offline() {
-    for fault in [Fault::Status(503), Fault::Status(500), Fault::DropConnection, Fault::MalformedJson, Fault::Hang(Duration::from_secs(20))] {
+    for fault in [
+        Fault::Status(503),
+        Fault::Status(500),
+        Fault::DropConnection,
+        Fault::MalformedJson,
+        Fault::Hang(Duration::from_secs(20)),
+    ] {
         let fake = FakeSpotify::start();
         let home = TestHome::new();
         let account = signed_in(&fake, &home).await;
@@ -124,8 +153,14 @@ async fn outages_keep_every_token_and_report_offline() {
         };
 
         assert!(err.is_temporary(), "{fault:?} gave {err:?}");
-        assert!(err.to_string().contains("again"), "says it will be retried: {err}");
-        assert!(is_signed_in(account.status().await.unwrap()), "{fault:?} must not sign out");
+        assert!(
+            err.to_string().contains("again"),
+            "says it will be retried: {err}"
+        );
+        assert!(
+            is_signed_in(account.status().await.unwrap()),
+            "{fault:?} must not sign out"
+        );
         assert_eq!(home.keychain_item_count(), 1);
         // Spotify recovers: the very same grant works again.
         home.account(&fake).access_token().await.unwrap();
@@ -146,7 +181,10 @@ async fn rate_limiting_honours_retry_after_and_keeps_a_still_valid_token() {
 
     assert_eq!(fake.token_requests("refresh_token"), 1);
     let due = account.refresh_due_in().await.unwrap();
-    assert!(due >= Duration::from_secs(119), "next try waits for Retry-After, got {due:?}");
+    assert!(
+        due >= Duration::from_secs(119),
+        "next try waits for Retry-After, got {due:?}"
+    );
     assert!(is_signed_in(account.status().await.unwrap()));
 }
 
@@ -160,7 +198,11 @@ async fn a_response_lost_after_rotation_keeps_the_session_until_spotify_says_oth
 
     let first = home.account(&fake).access_token().await.err().unwrap();
     assert!(first.is_temporary(), "{first:?}");
-    assert_eq!(home.keychain_item_count(), 1, "a lost response is not a revocation");
+    assert_eq!(
+        home.keychain_item_count(),
+        1,
+        "a lost response is not a revocation"
+    );
 
     // Spotify already rotated: the stored token is dead now, and only Spotify can say so.
     let second = home.account(&fake).access_token().await.err().unwrap();
@@ -174,10 +216,17 @@ async fn ten_tasks_asking_at_once_make_exactly_one_refresh() {
     signed_in(&fake, &home).await;
     let account = Arc::new(home.account(&fake));
 
-    let tasks: Vec<_> = (0..10).map(|_| {
-        let account = Arc::clone(&account);
-        tokio::spawn(async move { account.access_token().await.map(|t| t.expose_secret().to_string()) })
-    }).collect();
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let account = Arc::clone(&account);
+            tokio::spawn(async move {
+                account
+                    .access_token()
+                    .await
+                    .map(|t| t.expose_secret().to_string())
+            })
+        })
+        .collect();
     let mut tokens = Vec::new();
     for t in tasks {
         tokens.push(t.await.unwrap().unwrap());
@@ -199,6 +248,12 @@ async fn sign_out_deletes_the_grant_and_the_cached_profile() {
 
     assert_eq!(home.keychain_item_count(), 0);
     assert!(!home.paths().cache_dir.join("profile.json").exists());
-    assert!(matches!(account.access_token().await, Err(AuthError::NotSignedIn)));
-    assert!(matches!(account.status().await.unwrap(), Status::SignedOut { reason: None }));
+    assert!(matches!(
+        account.access_token().await,
+        Err(AuthError::NotSignedIn)
+    ));
+    assert!(matches!(
+        account.status().await.unwrap(),
+        Status::SignedOut { reason: None }
+    ));
 }

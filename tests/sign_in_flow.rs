@@ -37,19 +37,39 @@ async fn pkce_sign_in_stores_the_grant_and_shows_who_signed_in() {
     let account = home.account(&fake);
     let browser = ScriptedUser::new();
 
-    let outcome = account.sign_in(&browser, &Quiet, &CancelHandle::new()).await.unwrap();
+    let outcome = account
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
 
-    assert_eq!(outcome.profile.as_ref().unwrap().display_name.as_deref(), Some("Fake User"));
+    assert_eq!(
+        outcome.profile.as_ref().unwrap().display_name.as_deref(),
+        Some("Fake User")
+    );
     let (status, page) = browser.landed().await.unwrap();
     assert_eq!(status, 200);
     assert!(page.contains("You can close this tab"), "{page}");
     let opened = &browser.opened.lock().unwrap()[0];
-    assert!(user::redirect_uri_of(opened).starts_with("http://127.0.0.1:"), "loopback literal, never localhost");
-    let exchange = fake.requests().into_iter().find(|r| r.path == "/api/token").unwrap();
+    assert!(
+        user::redirect_uri_of(opened).starts_with("http://127.0.0.1:"),
+        "loopback literal, never localhost"
+    );
+    let exchange = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/token")
+        .unwrap();
     assert_eq!(exchange.form["client_id"], "test-client");
     assert!(exchange.form.contains_key("code_verifier"));
-    assert!(!exchange.headers.contains_key("authorization"), "PKCE sends no Basic auth");
-    assert_eq!(home.keychain_item_count(), 1, "the session is in the real keychain");
+    assert!(
+        !exchange.headers.contains_key("authorization"),
+        "PKCE sends no Basic auth"
+    );
+    assert_eq!(
+        home.keychain_item_count(),
+        1,
+        "the session is in the real keychain"
+    );
     match account.status().await.unwrap() {
         Status::SignedIn(s) => {
             assert_eq!(s.profile.unwrap().id, "fakeuser");
@@ -64,14 +84,28 @@ async fn pkce_sign_in_stores_the_grant_and_shows_who_signed_in() {
 async fn a_second_run_reads_the_keychain_without_asking_again() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    home.account(&fake).sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new()).await.unwrap();
+    home.account(&fake)
+        .sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
 
     let restarted = home.account(&fake);
     let token = restarted.access_token().await.unwrap();
 
     assert!(token.expose_secret().starts_with("BQD_"));
-    assert_eq!(fake.requests().iter().filter(|r| r.path == "/authorize").count(), 1, "no new consent");
-    assert_eq!(fake.token_requests("refresh_token"), 0, "the cached access token is still valid");
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.path == "/authorize")
+            .count(),
+        1,
+        "no new consent"
+    );
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        0,
+        "the cached access token is still valid"
+    );
 }
 
 #[tokio::test]
@@ -83,11 +117,18 @@ async fn secret_flow_uses_basic_auth_and_no_pkce() {
     let account = home.account_with(config);
     let browser = ScriptedUser::new();
 
-    account.sign_in(&browser, &Quiet, &CancelHandle::new()).await.unwrap();
+    account
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
 
     let authorize = &browser.opened.lock().unwrap()[0];
     assert!(!authorize.contains("code_challenge"));
-    let exchange = fake.requests().into_iter().find(|r| r.path == "/api/token").unwrap();
+    let exchange = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/token")
+        .unwrap();
     assert!(exchange.headers["authorization"].starts_with("Basic "));
     assert!(!exchange.form.contains_key("client_id"));
     assert!(!exchange.form.contains_key("code_verifier"));
@@ -100,11 +141,21 @@ async fn declining_consent_ends_with_you_declined_and_stores_nothing() {
     let home = TestHome::new();
     let browser = ScriptedUser::new();
 
-    let err = home.account(&fake).sign_in(&browser, &Quiet, &CancelHandle::new()).await.err().unwrap();
+    let err = home
+        .account(&fake)
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .err()
+        .unwrap();
 
     assert!(matches!(err, AuthError::Denied), "{err:?}");
     assert!(err.to_string().contains("You declined access"));
-    assert!(browser.landed().await.unwrap().1.contains("You declined access"));
+    assert!(browser
+        .landed()
+        .await
+        .unwrap()
+        .1
+        .contains("You declined access"));
     assert_eq!(home.keychain_item_count(), 0);
 }
 
@@ -121,10 +172,14 @@ async fn a_wrong_state_gets_an_error_page_and_the_real_sign_in_still_completes()
         let url = seen.wait().await;
         let redirect = user::redirect_uri_of(&url);
         // A hostile page injects its own code with a guessed state, then no state at all.
-        let (status, page) = user::follow(&format!("{redirect}?code=EVIL&state=guess")).await.unwrap();
+        let (status, page) = user::follow(&format!("{redirect}?code=EVIL&state=guess"))
+            .await
+            .unwrap();
         assert_eq!(status, 400);
         assert!(page.contains("state mismatch"), "{page}");
-        let (status, _) = user::follow(&format!("{redirect}?code=EVIL")).await.unwrap();
+        let (status, _) = user::follow(&format!("{redirect}?code=EVIL"))
+            .await
+            .unwrap();
         assert_eq!(status, 400);
         // The real user now approves in their browser.
         fake.set_consent(Consent::Approve);
@@ -134,9 +189,16 @@ async fn a_wrong_state_gets_an_error_page_and_the_real_sign_in_still_completes()
 
     result.unwrap();
     assert_eq!(status, 200, "{page}");
-    let exchanges: Vec<_> = fake.requests().into_iter().filter(|r| r.path == "/api/token").collect();
+    let exchanges: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/token")
+        .collect();
     assert_eq!(exchanges.len(), 1);
-    assert_ne!(exchanges[0].form["code"], "EVIL", "the injected code was never exchanged");
+    assert_ne!(
+        exchanges[0].form["code"], "EVIL",
+        "the injected code was never exchanged"
+    );
 }
 
 #[tokio::test]
@@ -154,18 +216,51 @@ async fn favicon_other_paths_methods_and_foreign_hosts_are_refused_while_waiting
         let base = redirect.trim_end_matches("/callback").to_string();
         let state = user::state_of(&url);
         let client = user::http();
-        assert_eq!(client.get(format!("{base}/favicon.ico")).send().await.unwrap().status(), 404);
-        assert_eq!(client.get(format!("{base}/callback/")).send().await.unwrap().status(), 404);
-        let post = client.post(format!("{redirect}?code=x&state={state}")).send().await.unwrap();
+        assert_eq!(
+            client
+                .get(format!("{base}/favicon.ico"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            client
+                .get(format!("{base}/callback/"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let post = client
+            .post(format!("{redirect}?code=x&state={state}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(post.status(), 405);
         // DNS rebinding: a page on another name that resolves to 127.0.0.1.
-        let rebound = client.get(format!("{redirect}?code=x&state={state}")).header("Host", "evil.example:80").send().await.unwrap();
+        let rebound = client
+            .get(format!("{redirect}?code=x&state={state}"))
+            .header("Host", "evil.example:80")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(rebound.status(), 400);
         // Unknown extra parameters (e.g. `iss`) are fine on the real redirect.
         fake.set_consent(Consent::Approve);
         let authorize = client.get(&url).send().await.unwrap();
-        let location = authorize.headers()["location"].to_str().unwrap().to_string();
-        client.get(format!("{location}&iss=https%3A%2F%2Faccounts.spotify.com")).send().await.unwrap().status()
+        let location = authorize.headers()["location"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        client
+            .get(format!("{location}&iss=https%3A%2F%2Faccounts.spotify.com"))
+            .send()
+            .await
+            .unwrap()
+            .status()
     };
     let (result, final_status) = tokio::join!(sign_in, pokes);
 
@@ -183,12 +278,19 @@ async fn no_answer_times_out_with_what_to_check_and_frees_the_port() {
     let account = home.account_with(config);
     let seen = SeenUrl::default();
 
-    let err = account.sign_in(&IdleUser, &seen, &CancelHandle::new()).await.err().unwrap();
+    let err = account
+        .sign_in(&IdleUser, &seen, &CancelHandle::new())
+        .await
+        .err()
+        .unwrap();
 
     assert!(matches!(err, AuthError::TimedOut { .. }), "{err:?}");
     assert!(err.to_string().contains("http://127.0.0.1/callback"));
     let redirect = user::redirect_uri_of(&seen.wait().await);
-    assert!(user::follow(&redirect).await.is_none(), "the listener is closed after the attempt");
+    assert!(
+        user::follow(&redirect).await.is_none(),
+        "the listener is closed after the attempt"
+    );
 }
 
 #[tokio::test]
@@ -206,10 +308,15 @@ async fn cancel_ends_the_wait_promptly() {
         }
     };
 
-    let (result, cancelled_at) = tokio::join!(account.sign_in(&IdleUser, &Quiet, &cancel), canceller);
+    let (result, cancelled_at) =
+        tokio::join!(account.sign_in(&IdleUser, &Quiet, &cancel), canceller);
 
     assert!(matches!(result, Err(AuthError::Cancelled)));
-    assert!(cancelled_at.elapsed() < Duration::from_millis(500), "cancel took {:?}", cancelled_at.elapsed());
+    assert!(
+        cancelled_at.elapsed() < Duration::from_millis(500),
+        "cancel took {:?}",
+        cancelled_at.elapsed()
+    );
     assert_eq!(home.keychain_item_count(), 0);
 }
 
@@ -223,9 +330,17 @@ async fn a_fixed_port_already_in_use_is_a_clear_error_before_any_browser() {
     config.port = Some(port);
     let browser = ScriptedUser::new();
 
-    let err = home.account_with(config).sign_in(&browser, &Quiet, &CancelHandle::new()).await.err().unwrap();
+    let err = home
+        .account_with(config)
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .err()
+        .unwrap();
 
-    assert!(matches!(err, AuthError::PortInUse { port: p } if p == port), "{err:?}");
+    assert!(
+        matches!(err, AuthError::PortInUse { port: p } if p == port),
+        "{err:?}"
+    );
     assert!(err.to_string().contains(&port.to_string()));
     assert_eq!(browser.opened_count(), 0);
 }
@@ -242,18 +357,32 @@ async fn a_fixed_free_port_is_used_in_the_redirect_uri() {
     config.port = Some(port);
     let browser = ScriptedUser::new();
 
-    home.account_with(config).sign_in(&browser, &Quiet, &CancelHandle::new()).await.unwrap();
+    home.account_with(config)
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .unwrap();
 
-    assert_eq!(user::redirect_uri_of(&browser.opened.lock().unwrap()[0]), format!("http://127.0.0.1:{port}/callback"));
+    assert_eq!(
+        user::redirect_uri_of(&browser.opened.lock().unwrap()[0]),
+        format!("http://127.0.0.1:{port}/callback")
+    );
 }
 
 #[tokio::test]
 async fn a_spotify_error_during_exchange_is_shown_in_the_browser_and_stores_nothing() {
-    let fake = FakeSpotify::start_with(FakeConfig { code_ttl: Duration::from_millis(0), ..FakeConfig::default() });
+    let fake = FakeSpotify::start_with(FakeConfig {
+        code_ttl: Duration::from_millis(0),
+        ..FakeConfig::default()
+    });
     let home = TestHome::new();
     let browser = ScriptedUser::new();
 
-    let err = home.account(&fake).sign_in(&browser, &Quiet, &CancelHandle::new()).await.err().unwrap();
+    let err = home
+        .account(&fake)
+        .sign_in(&browser, &Quiet, &CancelHandle::new())
+        .await
+        .err()
+        .unwrap();
 
     assert!(matches!(err, AuthError::Rejected { .. }), "{err:?}");
     let (status, page) = browser.landed().await.unwrap();

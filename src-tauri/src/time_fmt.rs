@@ -7,7 +7,11 @@ pub fn rfc3339(unix: u64) -> String {
 
 /// "in 12 minutes", "in 3 days", "2 hours ago".
 pub fn in_words(at: u64, now: u64) -> String {
-    let (delta, future) = if at >= now { (at - now, true) } else { (now - at, false) };
+    let (delta, future) = if at >= now {
+        (at - now, true)
+    } else {
+        (now - at, false)
+    };
     let text = match delta {
         0..=59 => format!("{delta} seconds"),
         60..=5_399 => format!("{} minutes", delta / 60),

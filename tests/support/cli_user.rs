@@ -18,8 +18,17 @@ pub async fn login_following_the_link(cmd: Command) -> Finished {
 
 /// Same, with `input` written to the command's standard input first.
 pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finished {
-    let stdin = if input.is_some() { Stdio::piped() } else { Stdio::null() };
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(stdin).spawn().unwrap();
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(stdin)
+        .spawn()
+        .unwrap();
     if let (Some(bytes), Some(mut pipe)) = (input, child.stdin.take()) {
         use std::io::Write;
         pipe.write_all(bytes).unwrap();
@@ -30,7 +39,11 @@ pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finishe
         let mut tx = Some(tx);
         let mut all = String::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.trim().strip_prefix("http").map(|rest| format!("http{rest}")) {
+            if let Some(url) = line
+                .trim()
+                .strip_prefix("http")
+                .map(|rest| format!("http{rest}"))
+            {
                 if let Some(tx) = tx.take() {
                     let _ = tx.send(url);
                 }
@@ -44,9 +57,18 @@ pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finishe
         user::follow(&url).await;
     }
     let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
     let code = child.wait().unwrap().code().unwrap_or(-1);
-    Finished { code, stdout, stderr: reader.join().unwrap() }
+    Finished {
+        code,
+        stdout,
+        stderr: reader.join().unwrap(),
+    }
 }
 
 pub fn run(cmd: &mut Command) -> Finished {

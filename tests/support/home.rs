@@ -20,7 +20,10 @@ impl TestHome {
     pub fn new() -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let service = format!("spotkey-test-{}-{n}", std::process::id());
-        Self { dir: tempfile::tempdir().unwrap(), service }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            service,
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -28,7 +31,11 @@ impl TestHome {
     }
 
     pub fn paths(&self) -> Paths {
-        Paths { config_dir: self.root().join("config/spotkey"), cache_dir: self.root().join("cache/spotkey"), runtime_dir: self.root().join("run/spotkey") }
+        Paths {
+            config_dir: self.root().join("config/spotkey"),
+            cache_dir: self.root().join("cache/spotkey"),
+            runtime_dir: self.root().join("run/spotkey"),
+        }
     }
 
     pub fn store(&self) -> Arc<KeychainStore> {
@@ -37,8 +44,14 @@ impl TestHome {
 
     pub fn config(&self, fake: &FakeSpotify, client_id: &str) -> Config {
         let mut config = Config::resolve(
-            &Overrides { client_id: Some(client_id.into()), ..Default::default() },
-            &spotkey::auth::Env { keychain_service: Some(self.service.clone()), ..Default::default() },
+            &Overrides {
+                client_id: Some(client_id.into()),
+                ..Default::default()
+            },
+            &spotkey::auth::Env {
+                keychain_service: Some(self.service.clone()),
+                ..Default::default()
+            },
             &Settings::default(),
         )
         .unwrap();
@@ -73,8 +86,12 @@ impl TestHome {
 
     /// What the real Secret Service holds for this user (attribute search, no secrets shown).
     pub fn keychain_item_count(&self) -> usize {
-        let out = Command::new("secret-tool").args(["search", "--all", "service", &self.service]).output().expect("secret-tool (libsecret-tools) is installed by make test");
-        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", &self.service])
+            .output()
+            .expect("secret-tool (libsecret-tools) is installed by make test");
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
         text.lines().filter(|l| l.starts_with('[')).count()
     }
 

@@ -55,7 +55,10 @@ impl Browser for IdleUser {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// GET the URL and follow redirects by hand (up to 5), like a browser; None on a transport error.
@@ -66,7 +69,12 @@ pub async fn follow(url: &str) -> Option<(u16, String)> {
         let response = client.get(&url).send().await.ok()?;
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
-            url = response.headers().get("location")?.to_str().ok()?.to_string();
+            url = response
+                .headers()
+                .get("location")?
+                .to_str()
+                .ok()?
+                .to_string();
             continue;
         }
         return Some((status, response.text().await.unwrap_or_default()));
@@ -77,10 +85,16 @@ pub async fn follow(url: &str) -> Option<(u16, String)> {
 /// The redirect URI spotkey put in an authorize URL.
 pub fn redirect_uri_of(authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();
-    url.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned()).unwrap()
+    url.query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .unwrap()
 }
 
 pub fn state_of(authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();
-    url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).unwrap()
+    url.query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap()
 }

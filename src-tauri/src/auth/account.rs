@@ -59,7 +59,11 @@ pub struct SignedIn {
 
 impl Account {
     /// Builds the HTTP client now, so the code exchange later pays nothing for it.
-    pub fn new(config: Config, paths: Paths, store: Arc<dyn CredentialStore>) -> Result<Self, AuthError> {
+    pub fn new(
+        config: Config,
+        paths: Paths,
+        store: Arc<dyn CredentialStore>,
+    ) -> Result<Self, AuthError> {
         Ok(Self {
             cache: Cache::new(&paths.cache_dir),
             vault: Vault::new(store),
@@ -92,7 +96,11 @@ impl Account {
                     Some(secret) => ClientAuth::Secret(id, secret),
                     None => ClientAuth::Pkce(id),
                 };
-                Ok(TokenClient::new(self.http.clone(), &self.config.endpoints, auth))
+                Ok(TokenClient::new(
+                    self.http.clone(),
+                    &self.config.endpoints,
+                    auth,
+                ))
             })
             .await
     }
@@ -122,7 +130,12 @@ impl Account {
             }
             gate.unsaved = false;
         }
-        if let Some(token) = gate.session.as_ref().filter(|s| !s.needs_refresh(now)).and_then(|s| s.access_token.clone()) {
+        if let Some(token) = gate
+            .session
+            .as_ref()
+            .filter(|s| !s.needs_refresh(now))
+            .and_then(|s| s.access_token.clone())
+        {
             return Ok(token);
         }
         let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
@@ -132,7 +145,13 @@ impl Account {
             return token.ok_or(AuthError::NotSignedIn);
         }
         if let Some(wait) = gate.backoff.remaining(now) {
-            return Self::fallback(&session, now, AuthError::RateLimited { retry_after: Some(wait) });
+            return Self::fallback(
+                &session,
+                now,
+                AuthError::RateLimited {
+                    retry_after: Some(wait),
+                },
+            );
         }
         let _cross_process = lock::acquire(self.lock_path()).await?;
         // Another process may have refreshed (and rotated) while we waited for the lock.
@@ -145,7 +164,12 @@ impl Account {
         self.refresh_locked(&mut gate, session, now).await
     }
 
-    async fn refresh_locked(&self, gate: &mut Gate, session: StoredSession, now: u64) -> Result<AccessToken, AuthError> {
+    async fn refresh_locked(
+        &self,
+        gate: &mut Gate,
+        session: StoredSession,
+        now: u64,
+    ) -> Result<AccessToken, AuthError> {
         let tokens = self.token_client().await?;
         match tokens.refresh(&session.refresh_token).await {
             Ok(response) => {
@@ -164,10 +188,14 @@ impl Account {
                 Ok(token)
             }
             Err(e) if e.is_permanent_rejection() => {
-                tracing::warn!(code = e.code(), "Spotify rejected the refresh token; signing out locally");
+                tracing::warn!(
+                    code = e.code(),
+                    "Spotify rejected the refresh token; signing out locally"
+                );
                 gate.session = None;
                 self.vault.delete_session().await?;
-                self.cache.note_signed_out(SignedOutReason::ConnectionEnded)?;
+                self.cache
+                    .note_signed_out(SignedOutReason::ConnectionEnded)?;
                 Err(AuthError::ConnectionEnded)
             }
             Err(e) => {
@@ -176,7 +204,10 @@ impl Account {
                     _ => None,
                 };
                 gate.backoff.failed(now, retry_after);
-                tracing::warn!(code = e.code(), "refresh failed temporarily; keeping the session");
+                tracing::warn!(
+                    code = e.code(),
+                    "refresh failed temporarily; keeping the session"
+                );
                 let result = Self::fallback(&session, now, e);
                 gate.session = Some(session);
                 result
@@ -187,11 +218,18 @@ impl Account {
     /// Takes a just-stored session as the current one (after sign-in).
     pub(super) async fn remember(&self, session: StoredSession) {
         let mut gate = self.gate.lock().await;
-        *gate = Gate { session: Some(session), ..Gate::default() };
+        *gate = Gate {
+            session: Some(session),
+            ..Gate::default()
+        };
     }
 
     /// During an outage a token that is still valid is better than an error.
-    fn fallback(session: &StoredSession, now: u64, error: AuthError) -> Result<AccessToken, AuthError> {
+    fn fallback(
+        session: &StoredSession,
+        now: u64,
+        error: AuthError,
+    ) -> Result<AccessToken, AuthError> {
         session.usable_access_token(now).cloned().ok_or(error)
     }
 
@@ -206,7 +244,9 @@ impl Account {
     /// Reads the keychain and the profile cache; makes no network request.
     pub async fn status(&self) -> Result<Status, AuthError> {
         let Some(session) = self.load_session().await? else {
-            return Ok(Status::SignedOut { reason: self.cache.signed_out_reason() });
+            return Ok(Status::SignedOut {
+                reason: self.cache.signed_out_reason(),
+            });
         };
         let now = now_unix();
         Ok(Status::SignedIn(Box::new(SignedIn {

@@ -14,7 +14,9 @@ pub struct Backoff {
 impl Backoff {
     pub fn failed(&mut self, now: u64, retry_after: Option<Duration>) {
         self.failures = self.failures.saturating_add(1);
-        let exponential = BASE.saturating_mul(1u64 << (self.failures - 1).min(10)).min(CAP);
+        let exponential = BASE
+            .saturating_mul(1u64 << (self.failures - 1).min(10))
+            .min(CAP);
         let wait = retry_after.map_or(exponential, |d| d.as_secs().max(1));
         self.not_before = now + wait;
     }

@@ -14,9 +14,15 @@ pub struct SystemBrowser;
 
 impl Browser for SystemBrowser {
     fn open(&self, url: &str) -> Result<(), String> {
-        let from_env = std::env::var("BROWSER").ok().filter(|v| !v.trim().is_empty());
+        let from_env = std::env::var("BROWSER")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
         let candidates: Vec<Vec<String>> = match from_env {
-            Some(list) => list.split(':').filter(|c| !c.trim().is_empty()).map(|c| browser_command(c, url)).collect(),
+            Some(list) => list
+                .split(':')
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| browser_command(c, url))
+                .collect(),
             None => vec![platform_opener(url)],
         };
         let mut last_error = String::from("no browser command");
@@ -59,11 +65,19 @@ fn platform_opener(url: &str) -> Vec<String> {
     } else {
         &["xdg-open"]
     };
-    argv.iter().map(|s| s.to_string()).chain([url.to_string()]).collect()
+    argv.iter()
+        .map(|s| s.to_string())
+        .chain([url.to_string()])
+        .collect()
 }
 
 fn spawn_detached(argv: &[String]) -> std::io::Result<()> {
-    let mut child = Command::new(&argv[0]).args(&argv[1..]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    let mut child = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
     // The opener may live as long as the browser: reap it on a side thread, never block on it.
     std::thread::spawn(move || child.wait());
     Ok(())
@@ -75,7 +89,10 @@ mod tests {
 
     #[test]
     fn browser_variable_supports_placeholder_and_plain_commands() {
-        assert_eq!(browser_command("firefox --new-tab %s", "http://x"), vec!["firefox", "--new-tab", "http://x"]);
+        assert_eq!(
+            browser_command("firefox --new-tab %s", "http://x"),
+            vec!["firefox", "--new-tab", "http://x"]
+        );
         assert_eq!(browser_command("w3m", "http://x"), vec!["w3m", "http://x"]);
     }
 }

@@ -41,7 +41,9 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_path_buf() }
+        Self {
+            dir: dir.to_path_buf(),
+        }
     }
 
     fn profile_path(&self) -> PathBuf {
@@ -65,7 +67,12 @@ impl Cache {
     }
 
     pub fn note_signed_out(&self, reason: SignedOutReason) -> Result<(), AuthError> {
-        files::write_json(&self.note_path(), &Note { signed_out: Some(reason) })
+        files::write_json(
+            &self.note_path(),
+            &Note {
+                signed_out: Some(reason),
+            },
+        )
     }
 
     /// Everything about the account goes: profile and notes.

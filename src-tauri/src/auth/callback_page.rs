@@ -6,7 +6,11 @@ use tiny_http::{Header, Response, StatusCode};
 pub type Page = Response<std::io::Cursor<Vec<u8>>>;
 
 pub fn success() -> Page {
-    page(200, "Connected to Spotify", "spotkey is connected to your Spotify account. You can close this tab.")
+    page(
+        200,
+        "Connected to Spotify",
+        "spotkey is connected to your Spotify account. You can close this tab.",
+    )
 }
 
 pub fn failure(message: &str) -> Page {
@@ -18,17 +22,29 @@ pub fn state_mismatch() -> Page {
 }
 
 pub fn not_found() -> Page {
-    page(404, "Not found", "spotkey only answers Spotify's redirect to /callback.")
+    page(
+        404,
+        "Not found",
+        "spotkey only answers Spotify's redirect to /callback.",
+    )
 }
 
 pub fn method_not_allowed() -> Page {
-    let mut p = page(405, "Method not allowed", "spotkey only answers GET /callback.");
+    let mut p = page(
+        405,
+        "Method not allowed",
+        "spotkey only answers GET /callback.",
+    );
     p.add_header(header("Allow", "GET"));
     p
 }
 
 pub fn bad_host() -> Page {
-    page(400, "Wrong host", "spotkey only answers requests addressed to its loopback address.")
+    page(
+        400,
+        "Wrong host",
+        "spotkey only answers requests addressed to its loopback address.",
+    )
 }
 
 fn page(status: u16, title: &str, message: &str) -> Page {
@@ -46,11 +62,15 @@ h1{{font-size:1.4rem;border-left:4px solid #1db954;padding-left:.6rem}}@media(pr
         .with_header(header("Referrer-Policy", "no-referrer"))
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"))
+        .with_header(header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+        ))
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header names and values are valid")
 }
 
 pub fn escape_html(text: &str) -> String {
@@ -74,13 +94,20 @@ mod tests {
 
     #[test]
     fn reflected_text_is_escaped() {
-        assert_eq!(escape_html("<script>\"x\"&'y'</script>"), "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;");
+        assert_eq!(
+            escape_html("<script>\"x\"&'y'</script>"),
+            "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;"
+        );
     }
 
     #[test]
     fn pages_are_private_and_self_contained() {
         let p = failure("<img src=https://evil.example/x>");
-        let headers: Vec<String> = p.headers().iter().map(|h| format!("{}: {}", h.field, h.value)).collect();
+        let headers: Vec<String> = p
+            .headers()
+            .iter()
+            .map(|h| format!("{}: {}", h.field, h.value))
+            .collect();
         assert!(headers.contains(&"Referrer-Policy: no-referrer".to_string()));
         assert!(headers.contains(&"Cache-Control: no-store".to_string()));
         assert_eq!(p.status_code().0, 400);

@@ -27,7 +27,10 @@ pub struct Endpoints {
 
 impl Endpoints {
     pub fn new(accounts: &str, api: &str) -> Result<Self, AuthError> {
-        Ok(Self { accounts: parse_base(accounts, "SPOTKEY_ACCOUNTS_URL")?, api: parse_base(api, "SPOTKEY_API_URL")? })
+        Ok(Self {
+            accounts: parse_base(accounts, "SPOTKEY_ACCOUNTS_URL")?,
+            api: parse_base(api, "SPOTKEY_API_URL")?,
+        })
     }
 
     pub fn spotify() -> Self {
@@ -48,9 +51,12 @@ impl Endpoints {
 }
 
 fn parse_base(raw: &str, name: &str) -> Result<Url, AuthError> {
-    let url = Url::parse(raw).map_err(|e| AuthError::InvalidConfig(format!("{name} is not a valid URL ({e})")))?;
+    let url = Url::parse(raw)
+        .map_err(|e| AuthError::InvalidConfig(format!("{name} is not a valid URL ({e})")))?;
     if !matches!(url.scheme(), "https" | "http") || url.cannot_be_a_base() {
-        return Err(AuthError::InvalidConfig(format!("{name} must be an http(s) URL")));
+        return Err(AuthError::InvalidConfig(format!(
+            "{name} must be an http(s) URL"
+        )));
     }
     Ok(url)
 }
@@ -71,7 +77,11 @@ pub struct ClientId(String);
 impl ClientId {
     pub fn parse(raw: &str) -> Result<Self, AuthError> {
         let id = raw.trim();
-        let ok = !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = !id.is_empty()
+            && id.len() <= 128
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if ok {
             Ok(Self(id.to_string()))
         } else {
@@ -140,7 +150,11 @@ impl Config {
     /// `MissingClientId` (with dashboard instructions) when no source names a client ID;
     /// `InvalidConfig` for a malformed ID, URL or scope.
     pub fn resolve(flags: &Overrides, env: &Env, file: &Settings) -> Result<Self, AuthError> {
-        let raw_id = flags.client_id.clone().or_else(|| env.client_id.clone()).or_else(|| file.client_id.clone());
+        let raw_id = flags
+            .client_id
+            .clone()
+            .or_else(|| env.client_id.clone())
+            .or_else(|| file.client_id.clone());
         let client_id = ClientId::parse(&raw_id.ok_or(AuthError::MissingClientId)?)?;
         let scopes = if !flags.scopes.is_empty() {
             Scopes::parse(&flags.scopes)?
@@ -155,14 +169,20 @@ impl Config {
         )?;
         Ok(Self {
             client_id,
-            client_secret: flags.client_secret.clone().or_else(|| env.client_secret.clone().map(ClientSecret::new)),
+            client_secret: flags
+                .client_secret
+                .clone()
+                .or_else(|| env.client_secret.clone().map(ClientSecret::new)),
             scopes,
             show_dialog: flags.show_dialog.or(file.show_dialog).unwrap_or(false),
             port: flags.port.or(file.port),
             endpoints,
             timeout: flags.timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT),
             request_timeout: super::http::REQUEST_TIMEOUT,
-            keychain_service: env.keychain_service.clone().unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.into()),
+            keychain_service: env
+                .keychain_service
+                .clone()
+                .unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.into()),
         })
     }
 }
@@ -180,11 +200,21 @@ pub struct Paths {
 
 impl Paths {
     pub fn from_platform() -> Result<Self, AuthError> {
-        let missing = || AuthError::InvalidConfig("cannot find the home directory for spotkey's settings (is $HOME set?)".into());
+        let missing = || {
+            AuthError::InvalidConfig(
+                "cannot find the home directory for spotkey's settings (is $HOME set?)".into(),
+            )
+        };
         let config_dir = dirs::config_dir().ok_or_else(missing)?.join("spotkey");
         let cache_dir = dirs::cache_dir().ok_or_else(missing)?.join("spotkey");
-        let runtime_dir = dirs::runtime_dir().map(|d| d.join("spotkey")).unwrap_or_else(|| cache_dir.clone());
-        Ok(Self { config_dir, cache_dir, runtime_dir })
+        let runtime_dir = dirs::runtime_dir()
+            .map(|d| d.join("spotkey"))
+            .unwrap_or_else(|| cache_dir.clone());
+        Ok(Self {
+            config_dir,
+            cache_dir,
+            runtime_dir,
+        })
     }
 }
 
@@ -195,35 +225,64 @@ mod tests {
     #[test]
     fn endpoints_append_paths_to_any_base() {
         let e = Endpoints::new("http://127.0.0.1:9/prefix", "http://127.0.0.1:9/v1").unwrap();
-        assert_eq!(e.authorize().as_str(), "http://127.0.0.1:9/prefix/authorize");
+        assert_eq!(
+            e.authorize().as_str(),
+            "http://127.0.0.1:9/prefix/authorize"
+        );
         assert_eq!(e.token().as_str(), "http://127.0.0.1:9/prefix/api/token");
         assert_eq!(e.me().as_str(), "http://127.0.0.1:9/v1/me");
-        assert_eq!(Endpoints::spotify().token().as_str(), "https://accounts.spotify.com/api/token");
+        assert_eq!(
+            Endpoints::spotify().token().as_str(),
+            "https://accounts.spotify.com/api/token"
+        );
     }
 
     #[test]
     fn flags_beat_env_beat_file() {
-        let file = Settings { client_id: Some("fromfile".into()), port: Some(1), ..Default::default() };
-        let env = Env { client_id: Some("fromenv".into()), ..Default::default() };
-        let flags = Overrides { port: Some(2), ..Default::default() };
+        let file = Settings {
+            client_id: Some("fromfile".into()),
+            port: Some(1),
+            ..Default::default()
+        };
+        let env = Env {
+            client_id: Some("fromenv".into()),
+            ..Default::default()
+        };
+        let flags = Overrides {
+            port: Some(2),
+            ..Default::default()
+        };
         let c = Config::resolve(&flags, &env, &file).unwrap();
         assert_eq!(c.client_id.as_str(), "fromenv");
         assert_eq!(c.port, Some(2));
         assert_eq!(c.scopes, Scopes::defaults());
-        let c = Config::resolve(&Overrides { client_id: Some("fromflag".into()), ..Default::default() }, &env, &file).unwrap();
+        let c = Config::resolve(
+            &Overrides {
+                client_id: Some("fromflag".into()),
+                ..Default::default()
+            },
+            &env,
+            &file,
+        )
+        .unwrap();
         assert_eq!(c.client_id.as_str(), "fromflag");
     }
 
     #[test]
     fn missing_client_id_explains_the_dashboard() {
-        let err = Config::resolve(&Overrides::default(), &Env::default(), &Settings::default()).unwrap_err();
+        let err = Config::resolve(&Overrides::default(), &Env::default(), &Settings::default())
+            .unwrap_err();
         assert!(matches!(err, AuthError::MissingClientId));
         assert!(err.to_string().contains("developer.spotify.com/dashboard"));
     }
 
     #[test]
     fn bad_urls_are_named() {
-        let env = Env { client_id: Some("abc".into()), accounts_url: Some("not a url".into()), ..Default::default() };
+        let env = Env {
+            client_id: Some("abc".into()),
+            accounts_url: Some("not a url".into()),
+            ..Default::default()
+        };
         let err = Config::resolve(&Overrides::default(), &env, &Settings::default()).unwrap_err();
         assert!(err.to_string().contains("SPOTKEY_ACCOUNTS_URL"));
     }

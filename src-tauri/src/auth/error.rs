@@ -98,7 +98,9 @@ pub enum AuthError {
     RateLimited { retry_after: Option<Duration> },
     #[error("Spotify answered with a server error (HTTP {status}); spotkey keeps your connection and will try again.")]
     ServerError { status: u16 },
-    #[error("Could not reach Spotify ({detail}); spotkey keeps your connection and will try again.")]
+    #[error(
+        "Could not reach Spotify ({detail}); spotkey keeps your connection and will try again."
+    )]
     Network { detail: String },
     #[error("Spotify sent a response spotkey could not understand ({detail}); nothing stored was changed, try again in a moment.")]
     UnexpectedResponse { detail: String },
@@ -180,10 +182,16 @@ mod tests {
 
     #[test]
     fn permanent_and_temporary_are_told_apart_by_the_error_field() {
-        let grant = AuthError::Rejected { code: OAuthErrorCode::parse("invalid_grant"), description: Some("Refresh token revoked".into()) };
+        let grant = AuthError::Rejected {
+            code: OAuthErrorCode::parse("invalid_grant"),
+            description: Some("Refresh token revoked".into()),
+        };
         assert!(grant.is_permanent_rejection());
         assert!(!grant.is_temporary());
-        let scope = AuthError::Rejected { code: OAuthErrorCode::parse("invalid_scope"), description: None };
+        let scope = AuthError::Rejected {
+            code: OAuthErrorCode::parse("invalid_scope"),
+            description: None,
+        };
         assert!(!scope.is_permanent_rejection());
         assert!(AuthError::ServerError { status: 503 }.is_temporary());
         assert!(AuthError::RateLimited { retry_after: None }.is_temporary());
@@ -191,8 +199,12 @@ mod tests {
 
     #[test]
     fn messages_say_what_to_do() {
-        assert!(AuthError::MissingClientId.to_string().contains("http://127.0.0.1/callback"));
-        assert!(AuthError::PortInUse { port: 8888 }.to_string().contains("8888"));
+        assert!(AuthError::MissingClientId
+            .to_string()
+            .contains("http://127.0.0.1/callback"));
+        assert!(AuthError::PortInUse { port: 8888 }
+            .to_string()
+            .contains("8888"));
         let locked = AuthError::from(KeychainError::Locked);
         assert_eq!(locked.code(), "keychain_locked");
         assert!(locked.to_string().contains("Unlock"));

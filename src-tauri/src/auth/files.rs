@@ -10,17 +10,24 @@ use serde::Serialize;
 use super::error::AuthError;
 
 fn files_error(path: &Path, e: impl std::fmt::Display) -> AuthError {
-    AuthError::Files { path: path.display().to_string(), detail: e.to_string() }
+    AuthError::Files {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    }
 }
 
 /// Writes `value` as JSON via a temp file + rename, so a crash never leaves half a file.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), AuthError> {
-    let dir = path.parent().ok_or_else(|| files_error(path, "no parent directory"))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| files_error(path, "no parent directory"))?;
     create_private_dir(dir)?;
     let bytes = serde_json::to_vec_pretty(value).map_err(|e| files_error(path, e))?;
     let tmp = path.with_extension("tmp");
     let mut file = open_private(&tmp).map_err(|e| files_error(&tmp, e))?;
-    file.write_all(&bytes).and_then(|_| file.sync_all()).map_err(|e| files_error(&tmp, e))?;
+    file.write_all(&bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| files_error(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| files_error(path, e))
 }
 

@@ -14,7 +14,9 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
         .timeout(timeout)
         .user_agent(concat!("spotkey/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| AuthError::Network { detail: format!("cannot set up HTTPS: {}", e.without_url()) })
+        .map_err(|e| AuthError::Network {
+            detail: format!("cannot set up HTTPS: {}", e.without_url()),
+        })
 }
 
 /// A transport failure as a user sentence, with the URL stripped (it never carries a secret
@@ -33,6 +35,12 @@ pub fn network_error(e: reqwest::Error) -> AuthError {
 
 /// `Retry-After: <seconds>` (Spotify's 429), capped so a bogus value cannot park us for days.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs.min(3600)))
 }

@@ -20,21 +20,36 @@ pub struct ProcessLock {
 pub async fn acquire(path: PathBuf) -> Result<ProcessLock, AuthError> {
     let shown = path.display().to_string();
     let task = tokio::task::spawn_blocking(move || lock_blocking(path, LOCK_WAIT));
-    task.await.map_err(|e| AuthError::Files { path: shown, detail: e.to_string() })?
+    task.await.map_err(|e| AuthError::Files {
+        path: shown,
+        detail: e.to_string(),
+    })?
 }
 
 fn lock_blocking(path: PathBuf, wait: Duration) -> Result<ProcessLock, AuthError> {
-    let err = |detail: String| AuthError::Files { path: path.display().to_string(), detail };
+    let err = |detail: String| AuthError::Files {
+        path: path.display().to_string(),
+        detail,
+    };
     if let Some(dir) = path.parent() {
         files::create_private_dir(dir)?;
     }
-    let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| err(e.to_string()))?;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| err(e.to_string()))?;
     let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(ProcessLock { _file: file }),
             Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(POLL),
-            Err(TryLockError::WouldBlock) => return Err(err("another spotkey process held the refresh lock for too long".into())),
+            Err(TryLockError::WouldBlock) => {
+                return Err(err(
+                    "another spotkey process held the refresh lock for too long".into(),
+                ))
+            }
             Err(TryLockError::Error(e)) => return Err(err(e.to_string())),
         }
     }

@@ -71,19 +71,30 @@ impl Listener {
         let listener = match TcpListener::bind(v4) {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                return Err(AuthError::PortInUse { port: port.unwrap_or(0) })
+                return Err(AuthError::PortInUse {
+                    port: port.unwrap_or(0),
+                })
             }
             Err(v4_err) => {
                 let v6 = SocketAddr::from((Ipv6Addr::LOCALHOST, port.unwrap_or(0)));
-                TcpListener::bind(v6).map_err(|_| AuthError::Bind { addr: v4.to_string(), source: v4_err })?
+                TcpListener::bind(v6).map_err(|_| AuthError::Bind {
+                    addr: v4.to_string(),
+                    source: v4_err,
+                })?
             }
         };
-        let addr = listener.local_addr().map_err(|e| AuthError::Bind { addr: v4.to_string(), source: e })?;
+        let addr = listener.local_addr().map_err(|e| AuthError::Bind {
+            addr: v4.to_string(),
+            source: e,
+        })?;
         let server = Server::from_listener(listener, None).map_err(|e| AuthError::Bind {
             addr: addr.to_string(),
             source: std::io::Error::other(e.to_string()),
         })?;
-        Ok(Self { server, host: addr.to_string() })
+        Ok(Self {
+            server,
+            host: addr.to_string(),
+        })
     }
 
     /// `http://127.0.0.1:PORT/callback` (or `http://[::1]:PORT/callback`).
@@ -93,7 +104,12 @@ impl Listener {
 
     /// Blocks until the one valid callback, the user's refusal, the deadline or a cancel.
     /// Dropping `self` afterwards closes the port.
-    pub fn wait(&self, state: &State, timeout: Duration, cancel: &CancelHandle) -> Result<Callback, AuthError> {
+    pub fn wait(
+        &self,
+        state: &State,
+        timeout: Duration,
+        cancel: &CancelHandle,
+    ) -> Result<Callback, AuthError> {
         let deadline = Instant::now() + timeout;
         loop {
             if cancel.is_cancelled() {
@@ -125,7 +141,10 @@ impl Listener {
                 let _ = request.respond(page);
                 None
             }
-            Verdict::Code(code) => Some(Ok(Callback { code, pending: Responder(request) })),
+            Verdict::Code(code) => Some(Ok(Callback {
+                code,
+                pending: Responder(request),
+            })),
             Verdict::End(err) => {
                 let _ = request.respond(callback_page::failure(&err.to_string()));
                 Some(Err(err))
@@ -150,7 +169,10 @@ fn classify(request: &Request, host: &str, state: &State) -> Verdict {
         return Verdict::Reply(callback_page::method_not_allowed());
     }
     // DNS-rebinding guard: a page on evil.example resolving to 127.0.0.1 sends its own Host.
-    let host_ok = request.headers().iter().any(|h| h.field.equiv("Host") && h.value.as_str() == host);
+    let host_ok = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Host") && h.value.as_str() == host);
     if !host_ok {
         return Verdict::Reply(callback_page::bad_host());
     }

@@ -39,14 +39,19 @@ mod tests {
         let v = new_verifier();
         let s = v.expose_secret();
         assert!((43..=128).contains(&s.len()), "{}", s.len());
-        assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+        assert!(s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
         assert_ne!(s, new_verifier().expose_secret(), "fresh per attempt");
     }
 
     #[test]
     fn challenge_matches_rfc_7636_appendix_b() {
         let v = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-        assert_eq!(challenge_s256(&v), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            challenge_s256(&v),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]

@@ -36,17 +36,32 @@ pub struct Image {
 impl Profile {
     /// The name to greet the user by: display name, else the Spotify id.
     pub fn name(&self) -> &str {
-        self.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.id)
+        self.display_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.id)
     }
 
     /// The largest image, if any.
     pub fn avatar_url(&self) -> Option<&str> {
-        self.images.iter().max_by_key(|i| i.width.unwrap_or(0)).map(|i| i.url.as_str())
+        self.images
+            .iter()
+            .max_by_key(|i| i.width.unwrap_or(0))
+            .map(|i| i.url.as_str())
     }
 }
 
-pub async fn fetch(http: &reqwest::Client, endpoints: &Endpoints, token: &AccessToken) -> Result<Profile, AuthError> {
-    let response = http.get(endpoints.me()).bearer_auth(token.expose_secret()).send().await.map_err(http::network_error)?;
+pub async fn fetch(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    token: &AccessToken,
+) -> Result<Profile, AuthError> {
+    let response = http
+        .get(endpoints.me())
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+        .map_err(http::network_error)?;
     let status = response.status().as_u16();
     let retry_after = http::retry_after(response.headers());
     let body = response.bytes().await.map_err(http::network_error)?;
@@ -64,14 +79,26 @@ struct WebApiErrorBody {
     message: Option<String>,
 }
 
-pub fn parse_profile(status: u16, retry_after: Option<std::time::Duration>, body: &[u8]) -> Result<Profile, AuthError> {
+pub fn parse_profile(
+    status: u16,
+    retry_after: Option<std::time::Duration>,
+    body: &[u8],
+) -> Result<Profile, AuthError> {
     match status {
-        200 => serde_json::from_slice(body).map_err(|_| AuthError::UnexpectedResponse { detail: "the profile is not the JSON Spotify documents".into() }),
+        200 => serde_json::from_slice(body).map_err(|_| AuthError::UnexpectedResponse {
+            detail: "the profile is not the JSON Spotify documents".into(),
+        }),
         429 => Err(AuthError::RateLimited { retry_after }),
         500..=599 => Err(AuthError::ServerError { status }),
         _ => {
-            let message = serde_json::from_slice::<WebApiError>(body).ok().and_then(|e| e.error.message).unwrap_or_default();
-            Err(AuthError::ApiRejected { status, message: message.chars().take(120).collect() })
+            let message = serde_json::from_slice::<WebApiError>(body)
+                .ok()
+                .and_then(|e| e.error.message)
+                .unwrap_or_default();
+            Err(AuthError::ApiRejected {
+                status,
+                message: message.chars().take(120).collect(),
+            })
         }
     }
 }
@@ -91,7 +118,14 @@ mod tests {
 
     #[test]
     fn expired_token_is_a_typed_error() {
-        let e = parse_profile(401, None, br#"{"error":{"status":401,"message":"The access token expired"}}"#).unwrap_err();
-        assert!(matches!(e, AuthError::ApiRejected { status: 401, ref message } if message == "The access token expired"));
+        let e = parse_profile(
+            401,
+            None,
+            br#"{"error":{"status":401,"message":"The access token expired"}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, AuthError::ApiRejected { status: 401, ref message } if message == "The access token expired")
+        );
     }
 }

@@ -48,7 +48,12 @@ impl LoginRequest {
                 q.append_pair("show_dialog", "true");
             }
         }
-        Self { url, state, verifier, redirect_uri: p.redirect_uri.to_string() }
+        Self {
+            url,
+            state,
+            verifier,
+            redirect_uri: p.redirect_uri.to_string(),
+        }
     }
 }
 
@@ -81,6 +86,9 @@ mod tests {
         let verifier = req.verifier.as_ref().unwrap();
         assert_eq!(q["code_challenge"], pkce::challenge_s256(verifier));
         assert!(req.state.matches(&q["state"]));
-        assert!(!req.url.as_str().contains(verifier.expose_secret()), "the verifier never leaves the app");
+        assert!(
+            !req.url.as_str().contains(verifier.expose_secret()),
+            "the verifier never leaves the app"
+        );
     }
 }

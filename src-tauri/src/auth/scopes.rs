@@ -53,7 +53,13 @@ impl Scopes {
     /// From Spotify's space-separated `scope` field; unknown names are kept, not rejected,
     /// because they describe what was granted, not what we ask for.
     pub fn from_granted(field: &str) -> Self {
-        Self::from_vec(field.split(' ').filter(|s| !s.is_empty()).map(String::from).collect())
+        Self::from_vec(
+            field
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        )
     }
 
     pub fn defaults() -> Self {
@@ -92,7 +98,11 @@ mod tests {
 
     #[test]
     fn parses_spaces_and_commas_and_dedups() {
-        let s = Scopes::parse(&["user-read-email user-read-private", "user-read-email,streaming"]).unwrap();
+        let s = Scopes::parse(&[
+            "user-read-email user-read-private",
+            "user-read-email,streaming",
+        ])
+        .unwrap();
         assert_eq!(s.to_param(), "streaming user-read-email user-read-private");
     }
 
@@ -105,7 +115,9 @@ mod tests {
     #[test]
     fn only_growth_needs_new_consent() {
         let granted = Scopes::parse(&["user-read-email user-read-private"]).unwrap();
-        assert!(!Scopes::parse(&["user-read-email"]).unwrap().exceeds(&granted));
+        assert!(!Scopes::parse(&["user-read-email"])
+            .unwrap()
+            .exceeds(&granted));
         assert!(Scopes::parse(&["streaming"]).unwrap().exceeds(&granted));
     }
 }

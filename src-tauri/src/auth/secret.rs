@@ -82,7 +82,10 @@ mod tests {
     fn debug_never_shows_the_value() {
         let token = RefreshToken::new("AQD_very_secret");
         assert_eq!(format!("{token:?}"), "RefreshToken([redacted])");
-        assert_eq!(format!("{:?}", AccessToken::new("x")), "AccessToken([redacted])");
+        assert_eq!(
+            format!("{:?}", AccessToken::new("x")),
+            "AccessToken([redacted])"
+        );
     }
 
     #[test]

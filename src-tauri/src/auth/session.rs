@@ -19,7 +19,10 @@ pub const GRANT_LIFETIME: u64 = 182 * 24 * 3600;
 pub const GRANT_WARNING: u64 = 14 * 24 * 3600;
 
 pub fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[derive(Debug)]
@@ -36,7 +39,12 @@ pub struct StoredSession {
 impl StoredSession {
     /// A fresh session from the code exchange. None when Spotify sent no refresh token: a
     /// session that cannot be refreshed is not worth storing (and an empty token never is).
-    pub fn from_exchange(client_id: &str, response: TokenResponse, requested: &Scopes, now: u64) -> Option<Self> {
+    pub fn from_exchange(
+        client_id: &str,
+        response: TokenResponse,
+        requested: &Scopes,
+        now: u64,
+    ) -> Option<Self> {
         Some(Self {
             client_id: client_id.to_string(),
             refresh_token: response.refresh_token?,
@@ -52,7 +60,9 @@ impl StoredSession {
     pub fn after_refresh(&self, response: TokenResponse, now: u64) -> Self {
         Self {
             client_id: self.client_id.clone(),
-            refresh_token: response.refresh_token.unwrap_or_else(|| self.refresh_token.clone()),
+            refresh_token: response
+                .refresh_token
+                .unwrap_or_else(|| self.refresh_token.clone()),
             access_token: Some(response.access_token),
             access_expires_at: now + response.expires_in.as_secs(),
             scopes: response.scope.unwrap_or_else(|| self.scopes.clone()),
@@ -66,7 +76,9 @@ impl StoredSession {
 
     /// Still usable for a request right now (a little slack for the request's own flight).
     pub fn usable_access_token(&self, now: u64) -> Option<&AccessToken> {
-        self.access_token.as_ref().filter(|_| self.access_expires_at > now + 10)
+        self.access_token
+            .as_ref()
+            .filter(|_| self.access_expires_at > now + 10)
     }
 
     pub fn grant_expires_at(&self) -> u64 {
@@ -89,7 +101,10 @@ impl StoredSession {
             v: 1,
             client_id: self.client_id.clone(),
             refresh_token: Zeroizing::new(self.refresh_token.expose_secret().to_string()),
-            access_token: self.access_token.as_ref().map(|t| Zeroizing::new(t.expose_secret().to_string())),
+            access_token: self
+                .access_token
+                .as_ref()
+                .map(|t| Zeroizing::new(t.expose_secret().to_string())),
             access_expires_at: self.access_expires_at,
             scopes: self.scopes.as_slice().to_vec(),
             authorized_at: self.authorized_at,
@@ -106,7 +121,11 @@ impl StoredSession {
         Some(Self {
             client_id: wire.client_id.clone(),
             refresh_token: RefreshToken::new(wire.refresh_token.as_str()),
-            access_token: wire.access_token.as_ref().filter(|t| !t.is_empty()).map(|t| AccessToken::new(t.as_str())),
+            access_token: wire
+                .access_token
+                .as_ref()
+                .filter(|t| !t.is_empty())
+                .map(|t| AccessToken::new(t.as_str())),
             access_expires_at: wire.access_expires_at,
             scopes: Scopes::from_granted(&wire.scopes.join(" ")),
             authorized_at: wire.authorized_at,
@@ -143,7 +162,13 @@ mod tests {
     }
 
     fn session() -> StoredSession {
-        StoredSession::from_exchange("cid", response(Some("rt1"), Some("user-read-email")), &Scopes::defaults(), 1_000).unwrap()
+        StoredSession::from_exchange(
+            "cid",
+            response(Some("rt1"), Some("user-read-email")),
+            &Scopes::defaults(),
+            1_000,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -162,15 +187,24 @@ mod tests {
         let s = session();
         let rotated = s.after_refresh(response(Some("rt2"), None), 2_000);
         assert_eq!(rotated.refresh_token.expose_secret(), "rt2");
-        assert_eq!(rotated.scopes, s.scopes, "no scope in the response keeps the granted scopes");
+        assert_eq!(
+            rotated.scopes, s.scopes,
+            "no scope in the response keeps the granted scopes"
+        );
         let kept = s.after_refresh(response(None, None), 2_000);
         assert_eq!(kept.refresh_token.expose_secret(), "rt1");
-        assert_eq!(kept.authorized_at, 1_000, "refreshing does not extend the grant");
+        assert_eq!(
+            kept.authorized_at, 1_000,
+            "refreshing does not extend the grant"
+        );
     }
 
     #[test]
     fn a_grant_without_refresh_token_is_not_stored() {
-        assert!(StoredSession::from_exchange("cid", response(None, None), &Scopes::defaults(), 0).is_none());
+        assert!(
+            StoredSession::from_exchange("cid", response(None, None), &Scopes::defaults(), 0)
+                .is_none()
+        );
     }
 
     #[test]
@@ -187,7 +221,10 @@ mod tests {
         assert_eq!(back.refresh_token.expose_secret(), "rt1");
         assert_eq!(back.access_token.unwrap().expose_secret(), "new-access");
         assert_eq!(back.scopes, s.scopes);
-        assert!(StoredSession::from_secret_json(r#"{"v":1,"client_id":"c","refresh_token":"","authorized_at":1}"#).is_none());
+        assert!(StoredSession::from_secret_json(
+            r#"{"v":1,"client_id":"c","refresh_token":"","authorized_at":1}"#
+        )
+        .is_none());
         assert!(StoredSession::from_secret_json("garbage").is_none());
     }
 }

@@ -26,7 +26,9 @@ pub struct KeychainStore {
 
 impl KeychainStore {
     pub fn new(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     fn entry(&self, key: &str) -> Result<keyring::Entry, KeychainError> {
@@ -44,7 +46,9 @@ impl CredentialStore for KeychainStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), KeychainError> {
-        self.entry(key)?.set_password(value).map_err(map_keyring_error)
+        self.entry(key)?
+            .set_password(value)
+            .map_err(map_keyring_error)
     }
 
     fn delete(&self, key: &str) -> Result<(), KeychainError> {
@@ -74,8 +78,14 @@ pub fn map_keyring_error(e: keyring::Error) -> KeychainError {
         return KeychainError::Locked;
     }
     match e {
-        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => KeychainError::Unavailable { detail: shorten(&detail) },
-        _ => KeychainError::Other { detail: shorten(&detail) },
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
+            KeychainError::Unavailable {
+                detail: shorten(&detail),
+            }
+        }
+        _ => KeychainError::Other {
+            detail: shorten(&detail),
+        },
     }
 }
 
@@ -91,16 +101,27 @@ pub struct MemoryStore {
 
 impl CredentialStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<Zeroizing<String>>, KeychainError> {
-        Ok(self.items.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned())
+        Ok(self
+            .items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), KeychainError> {
-        self.items.lock().unwrap_or_else(|p| p.into_inner()).insert(key.into(), Zeroizing::new(value.into()));
+        self.items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.into(), Zeroizing::new(value.into()));
         Ok(())
     }
 
     fn delete(&self, key: &str) -> Result<(), KeychainError> {
-        self.items.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
         Ok(())
     }
 

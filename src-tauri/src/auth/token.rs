@@ -47,7 +47,11 @@ pub struct TokenClient {
 
 impl TokenClient {
     pub fn new(http: reqwest::Client, endpoints: &Endpoints, auth: ClientAuth) -> Self {
-        Self { http, url: endpoints.token(), auth }
+        Self {
+            http,
+            url: endpoints.token(),
+            auth,
+        }
     }
 
     pub fn auth(&self) -> &ClientAuth {
@@ -56,8 +60,17 @@ impl TokenClient {
 
     /// # Security
     /// The code and verifier go only into this request's body; they are dropped (zeroized) after.
-    pub async fn exchange_code(&self, code: AuthCode, redirect_uri: &str, verifier: Option<PkceVerifier>) -> Result<TokenResponse, AuthError> {
-        let mut form = vec![("grant_type", "authorization_code"), ("code", code.expose_secret()), ("redirect_uri", redirect_uri)];
+    pub async fn exchange_code(
+        &self,
+        code: AuthCode,
+        redirect_uri: &str,
+        verifier: Option<PkceVerifier>,
+    ) -> Result<TokenResponse, AuthError> {
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.expose_secret()),
+            ("redirect_uri", redirect_uri),
+        ];
         if let Some(v) = &verifier {
             form.push(("code_verifier", v.expose_secret()));
         }
@@ -65,25 +78,50 @@ impl TokenClient {
     }
 
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, AuthError> {
-        let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose_secret())];
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose_secret()),
+        ];
         self.post(&form).await
     }
 
     async fn post(&self, form: &[(&str, &str)]) -> Result<TokenResponse, AuthError> {
-        let mut body = Zeroizing::new(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish());
-        let request = self.http.post(self.url.clone()).header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut body = Zeroizing::new(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form)
+                .finish(),
+        );
+        let request = self.http.post(self.url.clone()).header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
         let request = match &self.auth {
             ClientAuth::Pkce(id) => {
                 body.push_str("&client_id=");
-                body.push_str(&url::form_urlencoded::byte_serialize(id.as_str().as_bytes()).collect::<String>());
+                body.push_str(
+                    &url::form_urlencoded::byte_serialize(id.as_str().as_bytes())
+                        .collect::<String>(),
+                );
                 request
             }
-            ClientAuth::Secret(id, secret) => request.basic_auth(id.as_str(), Some(secret.expose_secret())),
+            ClientAuth::Secret(id, secret) => {
+                request.basic_auth(id.as_str(), Some(secret.expose_secret()))
+            }
         };
-        let response = request.body(body.as_bytes().to_vec()).send().await.map_err(http::network_error)?;
+        let response = request
+            .body(body.as_bytes().to_vec())
+            .send()
+            .await
+            .map_err(http::network_error)?;
         let status = response.status().as_u16();
         let retry_after = http::retry_after(response.headers());
-        let bytes = Zeroizing::new(response.bytes().await.map_err(http::network_error)?.to_vec());
+        let bytes = Zeroizing::new(
+            response
+                .bytes()
+                .await
+                .map_err(http::network_error)?
+                .to_vec(),
+        );
         parse_token_response(status, retry_after, &bytes)
     }
 }
@@ -109,7 +147,11 @@ struct RawOAuthError {
 }
 
 /// Status + body → typed result. Never copies the body into an error.
-pub fn parse_token_response(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Result<TokenResponse, AuthError> {
+pub fn parse_token_response(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<TokenResponse, AuthError> {
     match status {
         200 => parse_success(body),
         429 => Err(AuthError::RateLimited { retry_after }),
@@ -120,11 +162,16 @@ pub fn parse_token_response(status: u16, retry_after: Option<Duration>, body: &[
 
 fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
     // serde's messages can quote the offending value, so they are replaced, not forwarded.
-    let raw: RawToken = serde_json::from_slice(body).map_err(|_| unexpected("the token response is not the JSON Spotify documents"))?;
+    let raw: RawToken = serde_json::from_slice(body)
+        .map_err(|_| unexpected("the token response is not the JSON Spotify documents"))?;
     if raw.access_token.is_empty() {
         return Err(unexpected("the token response has an empty access token"));
     }
-    if raw.token_type.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("bearer")) {
+    if raw
+        .token_type
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
+    {
         return Err(unexpected("the token type is not Bearer"));
     }
     Ok(TokenResponse {
@@ -132,7 +179,10 @@ fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
         expires_in: Duration::from_secs(raw.expires_in),
         scope: raw.scope.as_deref().map(Scopes::from_granted),
         // Rotation: an empty or null refresh_token means "keep the old one" (SpotifyAPI-NET #1046).
-        refresh_token: raw.refresh_token.filter(|t| !t.trim().is_empty()).map(RefreshToken::new),
+        refresh_token: raw
+            .refresh_token
+            .filter(|t| !t.trim().is_empty())
+            .map(RefreshToken::new),
     })
 }
 
@@ -147,7 +197,9 @@ fn parse_oauth_error(status: u16, body: &[u8]) -> AuthError {
 }
 
 fn unexpected(detail: &str) -> AuthError {
-    AuthError::UnexpectedResponse { detail: detail.to_string() }
+    AuthError::UnexpectedResponse {
+        detail: detail.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -171,30 +223,55 @@ mod tests {
             br#"{"access_token":"a","token_type":"Bearer","expires_in":3600,"refresh_token":null}"#,
             br#"{"access_token":"a","token_type":"Bearer","expires_in":3600,"refresh_token":""}"#,
         ] {
-            assert!(parse_token_response(200, None, body).unwrap().refresh_token.is_none());
+            assert!(parse_token_response(200, None, body)
+                .unwrap()
+                .refresh_token
+                .is_none());
         }
     }
 
     #[test]
     fn errors_are_keyed_on_the_error_field() {
-        let e = parse_token_response(400, None, br#"{"error":"invalid_grant","error_description":"Refresh token revoked"}"#).unwrap_err();
+        let e = parse_token_response(
+            400,
+            None,
+            br#"{"error":"invalid_grant","error_description":"Refresh token revoked"}"#,
+        )
+        .unwrap_err();
         assert!(e.is_permanent_rejection());
         let e = parse_token_response(401, None, br#"{"error":"invalid_client"}"#).unwrap_err();
         assert!(e.is_permanent_rejection());
-        let e = parse_token_response(400, None, br#"{"error":"invalid_request","error_description":"x"}"#).unwrap_err();
+        let e = parse_token_response(
+            400,
+            None,
+            br#"{"error":"invalid_request","error_description":"x"}"#,
+        )
+        .unwrap_err();
         assert!(!e.is_permanent_rejection());
     }
 
     #[test]
     fn outages_and_throttling_are_temporary() {
-        let e = parse_token_response(429, Some(Duration::from_secs(7)), br#"{"error":{"status":429,"message":"Too many requests"}}"#).unwrap_err();
+        let e = parse_token_response(
+            429,
+            Some(Duration::from_secs(7)),
+            br#"{"error":{"status":429,"message":"Too many requests"}}"#,
+        )
+        .unwrap_err();
         assert!(matches!(e, AuthError::RateLimited { retry_after: Some(d) } if d.as_secs() == 7));
-        assert!(parse_token_response(503, None, b"<html>").unwrap_err().is_temporary());
+        assert!(parse_token_response(503, None, b"<html>")
+            .unwrap_err()
+            .is_temporary());
     }
 
     #[test]
     fn malformed_bodies_never_echo_their_content() {
-        let e = parse_token_response(200, None, br#"{"access_token":"SECRETVALUE","expires_in":"soon"}"#).unwrap_err();
+        let e = parse_token_response(
+            200,
+            None,
+            br#"{"access_token":"SECRETVALUE","expires_in":"soon"}"#,
+        )
+        .unwrap_err();
         assert!(!e.to_string().contains("SECRETVALUE"));
         let e = parse_token_response(400, None, b"SECRETVALUE").unwrap_err();
         assert!(!e.to_string().contains("SECRETVALUE"));

@@ -28,7 +28,10 @@ pub struct Vault {
 
 impl Vault {
     pub fn new(store: Arc<dyn CredentialStore>) -> Self {
-        Self { store, timeout: KEYCHAIN_TIMEOUT }
+        Self {
+            store,
+            timeout: KEYCHAIN_TIMEOUT,
+        }
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -49,19 +52,24 @@ impl Vault {
         let task = tokio::task::spawn_blocking(move || op(store.as_ref()));
         match tokio::time::timeout(self.timeout, task).await {
             Ok(Ok(result)) => result,
-            Ok(Err(join)) => Err(KeychainError::Other { detail: format!("keychain worker failed: {join}") }),
-            Err(_) => Err(KeychainError::TimedOut { after: self.timeout }),
+            Ok(Err(join)) => Err(KeychainError::Other {
+                detail: format!("keychain worker failed: {join}"),
+            }),
+            Err(_) => Err(KeychainError::TimedOut {
+                after: self.timeout,
+            }),
         }
     }
 
     /// Proves the keychain can store a secret right now, before the user is sent to consent:
-    /// a write is the only check that catches a locked collection.
+    /// a write is the only check that catches a locked collection. The entry is removed by
+    /// `forget_probe` once the grant is stored (off the critical path) or at sign-out.
     pub async fn probe(&self) -> Result<(), KeychainError> {
-        self.run(|s| {
-            s.set(PROBE_KEY, "ok")?;
-            s.delete(PROBE_KEY)
-        })
-        .await
+        self.run(|s| s.set(PROBE_KEY, "ok")).await
+    }
+
+    pub async fn forget_probe(&self) -> Result<(), KeychainError> {
+        self.run(|s| s.delete(PROBE_KEY)).await
     }
 
     /// An unreadable item (corrupt, or an empty refresh token) reads as "no session".
@@ -84,13 +92,22 @@ impl Vault {
         .await
     }
 
-    pub async fn client_secret(&self, client_id: &str) -> Result<Option<ClientSecret>, KeychainError> {
+    pub async fn client_secret(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<ClientSecret>, KeychainError> {
         let key = client_secret_key(client_id);
         let raw: Option<Zeroizing<String>> = self.run(move |s| s.get(&key)).await?;
-        Ok(raw.filter(|v| !v.is_empty()).map(|v| ClientSecret::new(v.as_str())))
+        Ok(raw
+            .filter(|v| !v.is_empty())
+            .map(|v| ClientSecret::new(v.as_str())))
     }
 
-    pub async fn save_client_secret(&self, client_id: &str, secret: &ClientSecret) -> Result<(), KeychainError> {
+    pub async fn save_client_secret(
+        &self,
+        client_id: &str,
+        secret: &ClientSecret,
+    ) -> Result<(), KeychainError> {
         let key = client_secret_key(client_id);
         let value = Zeroizing::new(secret.expose_secret().to_string());
         self.run(move |s| s.set(&key, &value)).await

@@ -2,7 +2,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "spotkey", version, about = "Connect your Spotify account once; get a fresh access token whenever you need one.")]
+#[command(
+    name = "spotkey",
+    version,
+    about = "Connect your Spotify account once; get a fresh access token whenever you need one."
+)]
 pub struct Cli {
     /// Start in the system tray without opening the window.
     #[arg(long)]

@@ -42,6 +42,8 @@ pub fn status(result: &Result<Status, AuthError>) -> Value {
             "reason": "missing_client_id",
             "message": AuthError::MissingClientId.to_string(),
         }),
-        Err(e) => json!({ "state": "error", "error": { "code": e.code(), "message": e.to_string() } }),
+        Err(e) => {
+            json!({ "state": "error", "error": { "code": e.code(), "message": e.to_string() } })
+        }
     }
 }

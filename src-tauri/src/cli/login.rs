@@ -6,7 +6,9 @@ use std::time::Duration;
 use super::args::LoginArgs;
 use super::{open_account, report, EXIT_OK};
 use crate::auth::secret::ClientSecret;
-use crate::auth::{Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser};
+use crate::auth::{
+    Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser,
+};
 
 struct Terminal;
 
@@ -33,17 +35,33 @@ async fn login(args: LoginArgs) -> Result<u8, AuthError> {
     if args.save {
         save(&account, &overrides).await?;
     }
-    let browser: &dyn Browser = if args.no_browser { &NoBrowser } else { &SystemBrowser };
+    let browser: &dyn Browser = if args.no_browser {
+        &NoBrowser
+    } else {
+        &SystemBrowser
+    };
     let cancel = CancelHandle::new();
     let outcome = account.sign_in(browser, &Terminal, &cancel).await?;
-    let who = outcome.profile.as_ref().map(|p| format!("{} ({})", p.name(), p.id)).unwrap_or_else(|| "your Spotify account".into());
+    let who = outcome
+        .profile
+        .as_ref()
+        .map(|p| format!("{} ({})", p.name(), p.id))
+        .unwrap_or_else(|| "your Spotify account".into());
     println!("Signed in as {who}.");
-    eprintln!("Scopes: {}. The grant is stored in the system keychain ({}).", outcome.scopes.to_param(), account.vault().describe());
+    eprintln!(
+        "Scopes: {}. The grant is stored in the system keychain ({}).",
+        outcome.scopes.to_param(),
+        account.vault().describe()
+    );
     Ok(EXIT_OK)
 }
 
 fn overrides(args: &LoginArgs) -> Result<Overrides, AuthError> {
-    let client_secret = if args.client_secret_stdin { Some(read_secret_from_stdin()?) } else { None };
+    let client_secret = if args.client_secret_stdin {
+        Some(read_secret_from_stdin()?)
+    } else {
+        None
+    };
     Ok(Overrides {
         client_id: args.client_id.clone(),
         client_secret,
@@ -57,12 +75,16 @@ fn overrides(args: &LoginArgs) -> Result<Overrides, AuthError> {
 /// A secret on the command line would show in `ps` and shell history, so it comes on stdin.
 fn read_secret_from_stdin() -> Result<ClientSecret, AuthError> {
     let mut raw = zeroize::Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut raw)
-        .map_err(|e| AuthError::InvalidConfig(format!("could not read the client secret from standard input ({e})")))?;
+    std::io::stdin().read_to_string(&mut raw).map_err(|e| {
+        AuthError::InvalidConfig(format!(
+            "could not read the client secret from standard input ({e})"
+        ))
+    })?;
     let secret = raw.trim();
     if secret.is_empty() {
-        return Err(AuthError::InvalidConfig("--client-secret-stdin was given but standard input was empty".into()));
+        return Err(AuthError::InvalidConfig(
+            "--client-secret-stdin was given but standard input was empty".into(),
+        ));
     }
     Ok(ClientSecret::new(secret))
 }
@@ -84,7 +106,10 @@ async fn save(account: &Account, overrides: &Overrides) -> Result<(), AuthError>
     }
     settings.save(&paths.config_dir)?;
     if let Some(secret) = &overrides.client_secret {
-        account.vault().save_client_secret(config.client_id.as_str(), secret).await?;
+        account
+            .vault()
+            .save_client_secret(config.client_id.as_str(), secret)
+            .await?;
     }
     Ok(())
 }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use crate::auth::account::sign_out_local;
 use crate::auth::vault::Vault;
-use crate::auth::{Account, AuthError, Config, Env, KeychainStore, Overrides, Paths, Settings, Status, REVOKE_HINT};
+use crate::auth::{
+    Account, AuthError, Config, Env, KeychainStore, Overrides, Paths, Settings, Status, REVOKE_HINT,
+};
 pub use args::{Cli, Command};
 
 /// Exit codes (documented in the README): 0 success / signed in; 1 signed out; 2 error.
@@ -19,7 +21,11 @@ pub const EXIT_SIGNED_OUT: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn run(command: Command) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
@@ -44,7 +50,9 @@ pub(crate) fn open_account(overrides: &Overrides) -> Result<Account, AuthError> 
 }
 
 fn keychain_service() -> String {
-    Env::from_process().keychain_service.unwrap_or_else(|| crate::auth::config::DEFAULT_KEYCHAIN_SERVICE.into())
+    Env::from_process()
+        .keychain_service
+        .unwrap_or_else(|| crate::auth::config::DEFAULT_KEYCHAIN_SERVICE.into())
 }
 
 async fn status(as_json: bool) -> u8 {
@@ -62,7 +70,9 @@ async fn status(as_json: bool) -> u8 {
     } else {
         match &result {
             Ok(status) => print!("{}", text::status(status)),
-            Err(AuthError::MissingClientId) => println!("Not set up. {}", AuthError::MissingClientId),
+            Err(AuthError::MissingClientId) => {
+                println!("Not set up. {}", AuthError::MissingClientId)
+            }
             Err(e) => eprintln!("spotkey: {e}"),
         }
     }
@@ -115,7 +125,9 @@ async fn forget_app_credentials(paths: &Paths, vault: &Vault) -> Result<(), Auth
 pub(crate) fn report(e: &AuthError) -> u8 {
     eprintln!("spotkey: {e}");
     match e {
-        AuthError::NotSignedIn | AuthError::ConnectionEnded | AuthError::MissingClientId => EXIT_SIGNED_OUT,
+        AuthError::NotSignedIn | AuthError::ConnectionEnded | AuthError::MissingClientId => {
+            EXIT_SIGNED_OUT
+        }
         _ => EXIT_ERROR,
     }
 }

@@ -21,7 +21,10 @@ pub struct ErrorDto {
 
 impl From<&AuthError> for ErrorDto {
     fn from(e: &AuthError) -> Self {
-        Self { code: e.code(), message: e.to_string() }
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -31,7 +34,10 @@ impl AuthStatus {
             Status::SignedIn(s) => Self {
                 state: "signed_in",
                 display_name: s.profile.as_ref().map(|p| p.name().to_string()),
-                avatar_url: s.profile.as_ref().and_then(|p| p.avatar_url().map(String::from)),
+                avatar_url: s
+                    .profile
+                    .as_ref()
+                    .and_then(|p| p.avatar_url().map(String::from)),
                 scopes: s.scopes.as_slice().to_vec(),
                 expires_at: Some(s.access_expires_at),
                 message: None,

@@ -28,7 +28,10 @@ pub fn run(hidden: bool) -> ExitCode {
         }
     };
     app.run(|_, event| {
-        if let RunEvent::ExitRequested { api, code: None, .. } = event {
+        if let RunEvent::ExitRequested {
+            api, code: None, ..
+        } = event
+        {
             // Closing the last window keeps spotkey running in the tray.
             api.prevent_exit();
         }
