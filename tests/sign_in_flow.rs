@@ -299,23 +299,46 @@ async fn cancel_ends_the_wait_promptly() {
     let home = TestHome::new();
     let account = home.account(&fake);
     let cancel = CancelHandle::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            cancel.cancel();
-            std::time::Instant::now()
-        }
+    let seen = SeenUrl::default();
+    // A user can only press Cancel once the "approve in your browser" link is on screen.
+    let canceller = async {
+        seen.wait().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel.cancel();
+        std::time::Instant::now()
     };
 
     let (result, cancelled_at) =
-        tokio::join!(account.sign_in(&IdleUser, &Quiet, &cancel), canceller);
+        tokio::join!(account.sign_in(&IdleUser, &seen, &cancel), canceller);
+    let took = cancelled_at.elapsed();
 
-    assert!(matches!(result, Err(AuthError::Cancelled)));
+    assert!(matches!(result, Err(AuthError::Cancelled)), "{result:?}");
+    // The wait polls every 50 ms; the rest is one keychain delete of the probe entry.
+    assert!(took < Duration::from_secs(1), "cancel took {took:?}");
+    assert_eq!(home.keychain_item_count(), 0);
+    let redirect = user::redirect_uri_of(&seen.wait().await);
     assert!(
-        cancelled_at.elapsed() < Duration::from_millis(500),
-        "cancel took {:?}",
-        cancelled_at.elapsed()
+        user::follow(&redirect).await.is_none(),
+        "the listener is closed after a cancel"
+    );
+}
+
+#[tokio::test]
+async fn a_cancel_before_the_link_is_ready_opens_no_browser() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let account = home.account(&fake);
+    let cancel = CancelHandle::new();
+    cancel.cancel();
+    let browser = ScriptedUser::new();
+
+    let result = account.sign_in(&browser, &Quiet, &cancel).await;
+
+    assert!(matches!(result, Err(AuthError::Cancelled)), "{result:?}");
+    assert_eq!(
+        browser.opened_count(),
+        0,
+        "no consent page for a cancelled sign-in"
     );
     assert_eq!(home.keychain_item_count(), 0);
 }

@@ -1,5 +1,6 @@
 //! spotkey: connect a Spotify account once and keep it connected. Wiring only: the auth core,
 //! the CLI and the desktop shell live in their own modules.
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod gui;

@@ -241,6 +241,19 @@ impl Account {
         Some(gate.backoff.remaining(now).map_or(due, |b| b.max(due)))
     }
 
+    /// While refreshes fail temporarily (offline, 5xx, 429): when the next automatic try is
+    /// due (unix seconds). None once a refresh has worked again.
+    pub async fn offline_until(&self) -> Option<u64> {
+        let gate = self.gate.lock().await;
+        gate.backoff.is_failing().then(|| gate.backoff.not_before())
+    }
+
+    /// The user pressed Retry: forget the backoff and get a valid token now (refreshing if due).
+    pub async fn retry_now(&self) -> Result<AccessToken, AuthError> {
+        self.gate.lock().await.backoff.clear_wait();
+        self.access_token().await
+    }
+
     /// Reads the keychain and the profile cache; makes no network request.
     pub async fn status(&self) -> Result<Status, AuthError> {
         let Some(session) = self.load_session().await? else {

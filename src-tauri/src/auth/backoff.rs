@@ -21,6 +21,21 @@ impl Backoff {
         self.not_before = now + wait;
     }
 
+    /// The last refresh failed temporarily (and none has succeeded since).
+    pub fn is_failing(&self) -> bool {
+        self.failures > 0
+    }
+
+    /// When the next automatic try is allowed (unix seconds).
+    pub fn not_before(&self) -> u64 {
+        self.not_before
+    }
+
+    /// Allows a try right now but remembers that we are failing (Retry button).
+    pub fn clear_wait(&mut self) {
+        self.not_before = 0;
+    }
+
     pub fn reset(&mut self) {
         *self = Self::default();
     }

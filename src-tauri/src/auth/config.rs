@@ -130,6 +130,8 @@ pub struct Env {
     pub accounts_url: Option<String>,
     pub api_url: Option<String>,
     pub keychain_service: Option<String>,
+    /// `SPOTKEY_SIGN_IN_TIMEOUT` (seconds): how long a sign-in waits for the browser.
+    pub sign_in_timeout: Option<Duration>,
 }
 
 impl Env {
@@ -141,7 +143,18 @@ impl Env {
             accounts_url: var("SPOTKEY_ACCOUNTS_URL"),
             api_url: var("SPOTKEY_API_URL"),
             keychain_service: var("SPOTKEY_KEYCHAIN_SERVICE"),
+            sign_in_timeout: var("SPOTKEY_SIGN_IN_TIMEOUT")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|secs| *secs > 0)
+                .map(Duration::from_secs),
         }
+    }
+
+    /// The keychain service name: `SPOTKEY_KEYCHAIN_SERVICE` or "spotkey".
+    pub fn keychain_service_name(&self) -> String {
+        self.keychain_service
+            .clone()
+            .unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.into())
     }
 }
 
@@ -177,12 +190,12 @@ impl Config {
             show_dialog: flags.show_dialog.or(file.show_dialog).unwrap_or(false),
             port: flags.port.or(file.port),
             endpoints,
-            timeout: flags.timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT),
+            timeout: flags
+                .timeout
+                .or(env.sign_in_timeout)
+                .unwrap_or(DEFAULT_SIGN_IN_TIMEOUT),
             request_timeout: super::http::REQUEST_TIMEOUT,
-            keychain_service: env
-                .keychain_service
-                .clone()
-                .unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.into()),
+            keychain_service: env.keychain_service_name(),
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod cache;
 mod callback_page;
 pub mod config;
+pub mod credentials;
 pub mod error;
 mod files;
 mod http;

@@ -24,6 +24,7 @@ pub trait SignInObserver: Send + Sync {
 pub struct Quiet;
 impl SignInObserver for Quiet {}
 
+#[derive(Debug)]
 pub struct SignInOutcome {
     /// None when /me failed after the grant was safely stored (the sign-in still counts).
     pub profile: Option<Profile>,
@@ -72,6 +73,10 @@ impl Account {
             show_dialog: self.config.show_dialog,
             pkce: matches!(tokens.auth(), ClientAuth::Pkce(_)),
         });
+        if cancel.is_cancelled() {
+            // Cancelled while the keychain was being checked: no consent page for nothing.
+            return Err(AuthError::Cancelled);
+        }
         observer.url_ready(request.url.as_str());
         if let Err(e) = browser.open(request.url.as_str()) {
             observer.browser_failed(&e);

@@ -50,9 +50,7 @@ pub(crate) fn open_account(overrides: &Overrides) -> Result<Account, AuthError> 
 }
 
 fn keychain_service() -> String {
-    Env::from_process()
-        .keychain_service
-        .unwrap_or_else(|| crate::auth::config::DEFAULT_KEYCHAIN_SERVICE.into())
+    Env::from_process().keychain_service_name()
 }
 
 async fn status(as_json: bool) -> u8 {
@@ -104,21 +102,13 @@ async fn logout(forget_app: bool) -> u8 {
         return report(&e);
     }
     if forget_app {
-        if let Err(e) = forget_app_credentials(&paths, &vault).await {
+        if let Err(e) = crate::auth::credentials::forget(&paths, &vault).await {
             return report(&e);
         }
     }
     eprintln!("Signed out: the grant and cached profile were deleted from this computer.");
     eprintln!("{REVOKE_HINT}");
     EXIT_OK
-}
-
-async fn forget_app_credentials(paths: &Paths, vault: &Vault) -> Result<(), AuthError> {
-    let mut settings = Settings::load(&paths.config_dir);
-    if let Some(id) = settings.client_id.take() {
-        vault.delete_client_secret(&id).await?;
-    }
-    settings.save(&paths.config_dir)
 }
 
 /// One line on stderr; exit 1 for "not signed in" (scripts branch on it), else 2.

@@ -1,21 +1,64 @@
-//! The desktop shell: puts the auth core on screen. Owns windows and IPC; holds no auth logic.
+//! The desktop shell: puts the app controller on screen (window, tray, notifications) and
+//! wires Tauri's plugins. Holds no auth logic and no state of its own.
 mod commands;
-mod dto;
-mod state;
+mod sink;
+mod tray;
+mod window;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager, RunEvent};
+use tauri_plugin_autostart::MacosLauncher;
 
-pub const MAIN_WINDOW: &str = "main";
+use crate::app::{tray_menu, Controller};
+use crate::auth::{Env, KeychainStore, Paths, SystemBrowser};
+
+pub use window::MAIN_WINDOW;
+
+/// The flag autostart adds, so a login launch goes straight to the tray.
+const HIDDEN_FLAG: &str = "--hidden";
 
 pub fn run(hidden: bool) -> ExitCode {
+    let paths = match Paths::from_platform() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("spotkey: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let app = tauri::Builder::default()
-        .manage(state::AppState::load())
-        .invoke_handler(tauri::generate_handler![commands::status])
+        // First: a second launch only focuses this one (one listener, one refresher).
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Err(e) = window::open(app) {
+                tracing::warn!(error = %e, "could not show the window for a second launch");
+            }
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_FLAG]),
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::sign_in,
+            commands::cancel_sign_in,
+            commands::open_sign_in_link,
+            commands::copy_text,
+            commands::retry,
+            commands::sign_out,
+            commands::get_settings,
+            commands::save_credentials,
+            commands::save_scopes,
+            commands::save_preferences,
+            commands::forget_app,
+        ])
         .setup(move |app| {
-            if !hidden {
-                open_window(app.handle())?;
+            let controller = start(app.handle(), paths);
+            let start_hidden = hidden || controller.settings_file().start_hidden == Some(true);
+            if !start_hidden {
+                window::open(app.handle())?;
             }
             Ok(())
         })
@@ -32,23 +75,24 @@ pub fn run(hidden: bool) -> ExitCode {
             api, code: None, ..
         } = event
         {
-            // Closing the last window keeps spotkey running in the tray.
+            // The last window closed: spotkey stays in the tray (Quit passes a code).
             api.prevent_exit();
         }
     });
     ExitCode::SUCCESS
 }
 
-/// Builds the window anew each time: a closed window frees its webview (PLATFORM.md, memory).
-pub fn open_window(app: &tauri::AppHandle) -> tauri::Result<()> {
-    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        window.show()?;
-        return window.set_focus();
+fn start(app: &AppHandle, paths: Paths) -> Controller {
+    let env = Env::from_process();
+    let store = Arc::new(KeychainStore::new(env.keychain_service_name()));
+    let sink = Arc::new(sink::TauriSink { app: app.clone() });
+    let controller = Controller::new(paths, env, store, Arc::new(SystemBrowser), sink);
+    app.manage(controller.clone());
+    let initial = crate::app::AppStatus::placeholder();
+    if let Err(e) = tray::create(app, &tray_menu::view(&initial)) {
+        tracing::warn!(error = %e, "no tray icon");
     }
-    WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
-        .title("spotkey")
-        .inner_size(480.0, 640.0)
-        .min_inner_size(380.0, 480.0)
-        .build()?;
-    Ok(())
+    // Confirms the session silently (refreshing when due), then sleeps until the next refresh.
+    tauri::async_runtime::spawn(controller.clone().keep_fresh());
+    controller
 }

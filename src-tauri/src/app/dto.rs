@@ -1,0 +1,155 @@
+//! The only shapes that leave Rust for the window (docs/IPC.md). None of them has a field that
+//! could hold a token, code, verifier or secret: only names, times, scopes and messages.
+use serde::Serialize;
+
+use crate::auth::{AuthError, SignedIn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    SignedOut,
+    Connecting,
+    SignedIn,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppStatus {
+    pub setup_needed: bool,
+    pub client_id: Option<String>,
+    pub connection: Connection,
+    pub problem: Option<Problem>,
+    pub account: Option<AccountDto>,
+    pub sign_in: Option<SignInDto>,
+    pub last_error: Option<ErrorDto>,
+}
+
+impl AppStatus {
+    /// Before the first keychain read: signed out, nothing known yet.
+    pub fn placeholder() -> Self {
+        Self {
+            setup_needed: false,
+            client_id: None,
+            connection: Connection::SignedOut,
+            problem: None,
+            account: None,
+            sign_in: None,
+            last_error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    Offline,
+    Keychain,
+    ConnectionEnded,
+}
+
+/// The one action that helps, as the banner's button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemAction {
+    Retry,
+    Reconnect,
+    UnlockKeychain,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub code: String,
+    pub message: String,
+    pub action: ProblemAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountDto {
+    pub display_name: String,
+    pub id: Option<String>,
+    pub account_id: Option<String>,
+    pub avatar_url: Option<String>,
+    pub email: Option<String>,
+    pub country: Option<String>,
+    pub product: Option<String>,
+    pub scopes: Vec<String>,
+    pub access_expires_at: u64,
+    pub connection_expires_at: u64,
+    pub connection_expiring_soon: bool,
+    pub keychain: String,
+    pub needs_consent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignInDto {
+    /// The authorize URL (public: it carries the client ID, state and PKCE challenge, never
+    /// the verifier). None for the instant before the listener is bound.
+    pub url: Option<String>,
+    pub started_at: u64,
+}
+
+/// What a command rejects with, and `last_error` in the status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorDto {
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorDto {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&AuthError> for ErrorDto {
+    fn from(e: &AuthError) -> Self {
+        Self::new(e.code(), e.to_string())
+    }
+}
+
+impl From<AuthError> for ErrorDto {
+    fn from(e: AuthError) -> Self {
+        Self::from(&e)
+    }
+}
+
+impl AccountDto {
+    pub fn from_signed_in(s: &SignedIn) -> Self {
+        let profile = s.profile.as_ref();
+        Self {
+            display_name: profile.map_or_else(|| "Spotify user".into(), |p| p.name().to_string()),
+            id: profile.map(|p| p.id.clone()),
+            account_id: profile.and_then(|p| p.account_id.clone()),
+            avatar_url: profile.and_then(|p| p.avatar_url().map(String::from)),
+            email: profile.and_then(|p| p.email.clone()),
+            country: profile.and_then(|p| p.country.clone()),
+            product: profile.and_then(|p| p.product.clone()),
+            scopes: s.scopes.as_slice().to_vec(),
+            access_expires_at: s.access_expires_at,
+            connection_expires_at: s.grant_expires_at,
+            connection_expiring_soon: s.grant_expiring_soon,
+            keychain: s.keychain.clone(),
+            needs_consent: s.needs_consent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeInfo {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingsDto {
+    pub client_id: Option<String>,
+    pub has_client_secret: bool,
+    pub scopes: Vec<String>,
+    pub available_scopes: Vec<ScopeInfo>,
+    /// Filled in by the desktop shell (the OS login-item lives there).
+    pub autostart: bool,
+    pub start_hidden: bool,
+}

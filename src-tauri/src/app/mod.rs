@@ -1,0 +1,17 @@
+//! The desktop app's behaviour with no GUI toolkit in it: status for the window and tray,
+//! sign-in in the background, settings, the refresh timer. gui/ adapts it to Tauri; tests
+//! drive it directly with the real keychain and the fake Spotify.
+mod controller;
+pub mod dto;
+mod problem;
+mod refresher;
+mod scope_info;
+mod settings_ops;
+pub mod sink;
+pub mod tray_menu;
+
+pub use controller::Controller;
+pub use dto::{AppStatus, Connection, ErrorDto, SettingsDto};
+pub use refresher::TrayOutcome;
+pub use sink::StatusSink;
+pub use tray_menu::{TrayAction, TrayIconKind, TrayView};

@@ -1,0 +1,82 @@
+//! Keeps the access token fresh in the background: confirms the session silently at start,
+//! then sleeps until the next refresh is due (the only timer that wakes an idle spotkey).
+use std::time::Duration;
+
+use super::controller::Controller;
+use super::tray_menu::TrayAction;
+
+/// When a try could not even read the keychain, look again after this long.
+const RECHECK_AFTER_PROBLEM: Duration = Duration::from_secs(60);
+
+/// What a tray action asks of the shell after the controller did its part.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TrayOutcome {
+    Done,
+    OpenWindow,
+    Quit,
+}
+
+impl Controller {
+    /// Runs forever; the shell spawns it once (single instance: one refresher per user).
+    pub async fn keep_fresh(self) {
+        let mut first = true;
+        loop {
+            let next = self.refresh_once(first).await;
+            first = false;
+            let woken = self.inner.wake.notified();
+            match next {
+                Some(wait) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = woken => {}
+                    }
+                }
+                None => woken.await,
+            }
+        }
+    }
+
+    /// One silent check: a valid token (refreshed when due), the profile at start, the
+    /// problem banner kept in line. Returns how long to sleep, or None to wait for a wake-up.
+    pub async fn refresh_once(&self, fetch_profile: bool) -> Option<Duration> {
+        let account = self.account()?;
+        if self.sign_in_link().is_some() {
+            self.publish().await;
+            return None;
+        }
+        let result = account.access_token().await;
+        let failed = result.is_err();
+        let has_session = self.apply_refresh(&account, result, fetch_profile).await;
+        self.publish().await;
+        if !has_session {
+            return None;
+        }
+        match account.refresh_due_in().await {
+            Some(due) => Some(due.max(Duration::from_secs(1))),
+            None if failed => Some(RECHECK_AFTER_PROBLEM),
+            None => None,
+        }
+    }
+
+    /// A tray menu item, through the same code as the window's buttons.
+    pub async fn handle_tray(&self, action: TrayAction) -> TrayOutcome {
+        match action {
+            TrayAction::Connect => match self.sign_in().await {
+                Ok(_) => TrayOutcome::Done,
+                // First run: the window has the setup steps.
+                Err(_) => TrayOutcome::OpenWindow,
+            },
+            TrayAction::SignOut => match self.sign_out().await {
+                Ok(_) => TrayOutcome::Done,
+                Err(_) => TrayOutcome::OpenWindow,
+            },
+            TrayAction::Open => TrayOutcome::OpenWindow,
+            TrayAction::Quit => {
+                if let Some(p) = self.shared_cancel_pending() {
+                    p.cancel();
+                }
+                TrayOutcome::Quit
+            }
+        }
+    }
+}
