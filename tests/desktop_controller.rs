@@ -1,0 +1,373 @@
+//! The desktop app's behaviour below the window: what the tray and the window's commands do,
+//! driven through the same `Controller` the Tauri shell calls, with the real keychain and the
+//! fake Spotify. (The window itself is driven by WebDriver in desktop_e2e.rs.)
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use spotkey::app::{
+    tray_menu, AppStatus, Connection, Controller, StatusSink, TrayAction, TrayIconKind, TrayOutcome,
+};
+use spotkey::auth::Env;
+use support::fake_spotify::{Consent, FakeSpotify, Fault};
+use support::home::TestHome;
+use support::user::ScriptedUser;
+
+/// Records what the shell would show: every status event (as the JSON the webview gets) and
+/// every desktop notification.
+#[derive(Default)]
+struct Recorder {
+    events: Mutex<Vec<String>>,
+    notifications: Mutex<Vec<String>>,
+}
+
+impl StatusSink for Recorder {
+    fn status_changed(&self, status: &AppStatus) {
+        let json = serde_json::to_string(status).unwrap();
+        self.events.lock().unwrap().push(json);
+    }
+    fn notify(&self, title: &str, body: &str) {
+        self.notifications
+            .lock()
+            .unwrap()
+            .push(format!("{title}: {body}"));
+    }
+}
+
+struct Desktop {
+    controller: Controller,
+    recorder: Arc<Recorder>,
+    browser: ScriptedUser,
+}
+
+fn env(home: &TestHome, fake: &FakeSpotify, client_id: Option<&str>) -> Env {
+    Env {
+        client_id: client_id.map(String::from),
+        accounts_url: Some(fake.accounts_url()),
+        api_url: Some(fake.api_url()),
+        keychain_service: Some(home.service.clone()),
+        ..Env::default()
+    }
+}
+
+fn desktop(home: &TestHome, fake: &FakeSpotify, client_id: Option<&str>) -> Desktop {
+    let recorder = Arc::new(Recorder::default());
+    let browser = ScriptedUser::new();
+    let controller = Controller::new(
+        home.paths(),
+        env(home, fake, client_id),
+        home.store(),
+        Arc::new(browser.clone()),
+        recorder.clone(),
+    );
+    Desktop {
+        controller,
+        recorder,
+        browser,
+    }
+}
+
+impl Desktop {
+    /// Waits until the controller reports `connection` (sign-in runs in the background).
+    async fn wait_for(&self, connection: Connection) -> AppStatus {
+        for _ in 0..500 {
+            let status = self.controller.status().await;
+            if status.connection == connection {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!(
+            "never reached {connection:?}; last: {:?}",
+            self.controller.status().await
+        );
+    }
+
+    async fn signed_in(&self) -> AppStatus {
+        self.controller.sign_in().await.unwrap();
+        self.wait_for(Connection::SignedIn).await
+    }
+}
+
+#[tokio::test]
+async fn first_run_needs_a_client_id_then_connects() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, None);
+
+    let first = app.controller.status().await;
+    assert!(first.setup_needed);
+    let refused = app.controller.sign_in().await.unwrap_err();
+    assert_eq!(refused.code, "setup_needed");
+
+    let bad = app
+        .controller
+        .save_credentials("not a client id!", None, false)
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, "invalid_config", "{bad:?}");
+    let saved = app
+        .controller
+        .save_credentials("test-client", Some(""), false)
+        .await
+        .unwrap();
+    assert!(!saved.setup_needed);
+    assert_eq!(saved.connection, Connection::SignedOut);
+    assert_eq!(saved.client_id.as_deref(), Some("test-client"));
+
+    let status = app.signed_in().await;
+    let account = status.account.expect("account details");
+    assert_eq!(account.display_name, "Fake User");
+    assert!(account.keychain.contains("Secret Service"), "{account:?}");
+    assert_eq!(
+        home.keychain_item_count(),
+        1,
+        "one session entry, no probe left"
+    );
+    assert!(app
+        .recorder
+        .notifications
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|n| n.starts_with("Connected to Spotify")));
+}
+
+#[tokio::test]
+async fn tray_actions_go_through_the_same_code_as_the_window() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+
+    let menu = tray_menu::view(&app.controller.status().await);
+    assert_eq!(menu.icon, TrayIconKind::NotConnected);
+    assert_eq!(menu.items[0].label, "Connect Spotify…");
+    assert_eq!(menu.items[0].action, Some(TrayAction::Connect));
+    let sign_out = menu.items.iter().find(|i| i.label == "Sign out").unwrap();
+    assert!(!sign_out.enabled, "nothing to sign out of yet");
+
+    let connect = TrayAction::from_id(TrayAction::Connect.id()).unwrap();
+    assert_eq!(app.controller.handle_tray(connect).await, TrayOutcome::Done);
+    let status = app.wait_for(Connection::SignedIn).await;
+    assert_eq!(app.browser.opened_count(), 1, "the system browser opened");
+    let menu = tray_menu::view(&status);
+    assert_eq!(menu.icon, TrayIconKind::Connected);
+    assert_eq!(menu.items[0].label, "Signed in as Fake User");
+    assert!(!menu.items[0].enabled);
+    assert_eq!(menu.tooltip, "spotkey — signed in as Fake User");
+
+    assert_eq!(
+        app.controller.handle_tray(TrayAction::SignOut).await,
+        TrayOutcome::Done
+    );
+    assert_eq!(home.keychain_item_count(), 0);
+    let menu = tray_menu::view(&app.controller.status().await);
+    assert_eq!(menu.items[0].label, "Connect Spotify…");
+    assert_eq!(
+        app.controller.handle_tray(TrayAction::Open).await,
+        TrayOutcome::OpenWindow
+    );
+    assert_eq!(
+        app.controller.handle_tray(TrayAction::Quit).await,
+        TrayOutcome::Quit
+    );
+}
+
+#[tokio::test]
+async fn tray_connect_before_setup_opens_the_window_instead() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, None);
+    assert_eq!(
+        app.controller.handle_tray(TrayAction::Connect).await,
+        TrayOutcome::OpenWindow
+    );
+    assert_eq!(app.browser.opened_count(), 0);
+}
+
+#[tokio::test]
+async fn no_token_or_secret_ever_reaches_the_window() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    fake.set_access_token_ttl(60); // refresh due at once: rotation happens too
+
+    let mut replies = vec![serde_json::to_string(&app.signed_in().await).unwrap()];
+    app.controller.refresh_once(true).await;
+    replies.push(serde_json::to_string(&app.controller.retry().await).unwrap());
+    replies.push(serde_json::to_string(&app.controller.settings().await).unwrap());
+    replies.push(serde_json::to_string(&app.controller.sign_out().await.unwrap()).unwrap());
+    assert!(fake.token_requests("refresh_token") >= 1, "a refresh ran");
+
+    let secrets = fake.issued_secrets();
+    assert!(
+        secrets.len() >= 4,
+        "codes, access and refresh tokens were issued"
+    );
+    let events = app.recorder.events.lock().unwrap().clone();
+    assert!(events.len() >= 3);
+    for payload in replies.iter().chain(events.iter()) {
+        for secret in &secrets {
+            assert!(
+                !payload.contains(secret.as_str()),
+                "a token crossed into the webview: {payload}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn offline_shows_a_retry_banner_and_keeps_the_sign_in() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    fake.set_access_token_ttl(60);
+    app.signed_in().await;
+
+    fake.push_token_fault(Fault::Status(503));
+    app.controller.refresh_once(false).await;
+    let status = app.controller.status().await;
+    assert_eq!(status.connection, Connection::SignedIn, "still signed in");
+    let problem = status.problem.expect("an offline banner");
+    assert_eq!(problem.code, "offline");
+    assert_eq!(
+        serde_json::to_value(problem.action).unwrap(),
+        serde_json::json!("retry")
+    );
+    assert_eq!(
+        tray_menu::view(&app.controller.status().await).icon,
+        TrayIconKind::Problem
+    );
+
+    let recovered = app.controller.retry().await;
+    assert!(recovered.problem.is_none(), "{recovered:?}");
+    assert_eq!(recovered.connection, Connection::SignedIn);
+}
+
+#[tokio::test]
+async fn spotify_ending_the_connection_asks_to_reconnect() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    fake.set_access_token_ttl(60);
+    app.signed_in().await;
+    app.controller.publish().await; // the shell has shown "signed in"
+
+    fake.revoke_refresh_tokens();
+    let next = app.controller.refresh_once(false).await;
+    assert_eq!(next, None, "no timer while signed out");
+
+    let status = app.controller.status().await;
+    assert_eq!(status.connection, Connection::SignedOut);
+    let problem = status.problem.expect("a reconnect banner");
+    assert_eq!(problem.code, "connection_ended");
+    assert!(
+        problem.message.to_lowercase().contains("reconnect"),
+        "{problem:?}"
+    );
+    assert_eq!(home.keychain_item_count(), 0);
+    assert!(app
+        .recorder
+        .notifications
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|n| n.starts_with("Spotify connection lost")));
+}
+
+#[tokio::test]
+async fn declining_ends_in_a_clear_message_and_a_way_back() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    fake.set_consent(Consent::Deny);
+
+    app.controller.sign_in().await.unwrap();
+    let status = app.wait_for(Connection::SignedOut).await;
+    let error = status.last_error.expect("the reason");
+    assert_eq!(error.code, "access_denied");
+    assert!(error.message.contains("declined"), "{error:?}");
+    assert!(status.sign_in.is_none());
+
+    fake.set_consent(Consent::Approve);
+    app.signed_in().await;
+    assert!(app.controller.status().await.last_error.is_none());
+}
+
+#[tokio::test]
+async fn cancel_returns_to_signed_out_without_an_error() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    fake.set_consent(Consent::Ignore);
+
+    let connecting = app.controller.sign_in().await.unwrap();
+    assert_eq!(connecting.connection, Connection::Connecting);
+    for _ in 0..200 {
+        if app.controller.sign_in_link().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let link = app.controller.sign_in_link().expect("the link to copy");
+    assert!(link.starts_with(&fake.accounts_url()));
+    let status = app.controller.cancel_sign_in().await;
+    assert_eq!(status.connection, Connection::SignedOut);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let status = app.controller.status().await;
+    assert!(status.last_error.is_none(), "{status:?}");
+    assert_eq!(home.keychain_item_count(), 0);
+}
+
+#[tokio::test]
+async fn changing_credentials_while_signed_in_asks_first_and_scopes_can_grow() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, None);
+    app.controller
+        .save_credentials("test-client", None, false)
+        .await
+        .unwrap();
+    app.signed_in().await;
+
+    let more = vec![
+        "user-read-email".to_string(),
+        "user-read-private".to_string(),
+        "user-top-read".to_string(),
+    ];
+    let grown = app.controller.save_scopes(&more).await.unwrap();
+    assert!(
+        grown.account.unwrap().needs_consent,
+        "more scopes need consent"
+    );
+    let fewer = app
+        .controller
+        .save_scopes(&["user-read-email".to_string()])
+        .await
+        .unwrap();
+    assert!(!fewer.account.unwrap().needs_consent, "fewer scopes do not");
+    assert!(app.controller.save_scopes(&[]).await.is_err());
+
+    let asked = app
+        .controller
+        .save_credentials("other-client", None, false)
+        .await
+        .unwrap_err();
+    assert_eq!(asked.code, "confirm_sign_out");
+    assert_eq!(home.keychain_item_count(), 1, "nothing changed yet");
+
+    let changed = app
+        .controller
+        .save_credentials("other-client", Some("s3cret"), true)
+        .await
+        .unwrap();
+    assert_eq!(changed.connection, Connection::SignedOut);
+    assert_eq!(changed.client_id.as_deref(), Some("other-client"));
+    assert!(app.controller.settings().await.has_client_secret);
+    assert_eq!(home.keychain_item_count(), 1, "only the new app's secret");
+
+    let forgotten = app.controller.forget_app().await.unwrap();
+    assert!(forgotten.setup_needed);
+    assert_eq!(home.keychain_item_count(), 0);
+}
