@@ -13,13 +13,22 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  # No dbus-x11: with it, GTK programs outside a session bus spawn daemons that outlive tests.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-[[ $(id -u) -ne 0 ]] && sudo="sudo"
-echo "Installing system packages: ${missing[*]}"
-$sudo apt-get update -qq
-# No dbus-x11: with it, GTK programs outside a session bus spawn daemons that outlive tests.
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The desktop end-to-end tests drive the window through tauri-driver (WebDriver -> WebKitWebDriver).
+# Installed project-locally (gitignored, no sudo, no PATH change); tests/support/desktop.rs looks
+# for it exactly here. `cargo install` is ~45 s, so only when it is missing.
+if [[ "${1:-}" == "--test" ]]; then
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.ci/tools"
+  if [[ ! -x "$root/bin/tauri-driver" ]]; then
+    echo "Installing tauri-driver into $root"
+    cargo install tauri-driver --locked --version '^2' --root "$root"
+  fi
+fi

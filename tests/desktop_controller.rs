@@ -312,6 +312,12 @@ async fn cancel_returns_to_signed_out_without_an_error() {
     }
     let link = app.controller.sign_in_link().expect("the link to copy");
     assert!(link.starts_with(&fake.accounts_url()));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let shown = app.recorder.events.lock().unwrap().clone();
+    assert!(
+        shown.iter().any(|e| e.contains(&fake.accounts_url())),
+        "the window was sent the link: {shown:?}"
+    );
     let status = app.controller.cancel_sign_in().await;
     assert_eq!(status.connection, Connection::SignedOut);
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -183,6 +183,8 @@
 
   function render(status) {
     if (!isStatus(status)) return;
+    // A command's reply and a status event may arrive in either order: never go back in time.
+    if (state.status && typeof status.revision === "number" && status.revision < state.status.revision) return;
     state.status = status;
     $("loading").hidden = true;
 

@@ -1,5 +1,6 @@
 //! A throwaway user for one test: its own XDG dirs and its own keychain service name, in the
 //! real Secret Service that `make test` provides (scripts/test-env.sh). Tests never share state.
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,17 +72,26 @@ impl TestHome {
     /// `spotkey …` as a separate process, as this user, against the fake.
     pub fn cli(&self, fake: &FakeSpotify) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_spotkey"));
-        cmd.env("XDG_CONFIG_HOME", self.root().join("config"))
-            .env("XDG_CACHE_HOME", self.root().join("cache"))
-            .env("XDG_RUNTIME_DIR", self.root().join("run"))
-            .env("SPOTKEY_KEYCHAIN_SERVICE", &self.service)
-            .env("SPOTKEY_ACCOUNTS_URL", fake.accounts_url())
-            .env("SPOTKEY_API_URL", fake.api_url())
-            .env("SPOTKEY_CLIENT_ID", "test-client")
+        cmd.envs(self.env(fake))
             .env_remove("SPOTKEY_CLIENT_SECRET")
-            .env_remove("SPOTKEY_LOG")
-            .env("BROWSER", "/bin/false");
+            .env_remove("SPOTKEY_LOG");
         cmd
+    }
+
+    /// What makes a spotkey process (CLI, or the desktop app under tauri-driver) this user,
+    /// against the fake. Inherited `SPOTKEY_CLIENT_SECRET`/`SPOTKEY_LOG` must be removed too.
+    pub fn env(&self, fake: &FakeSpotify) -> Vec<(&'static str, OsString)> {
+        vec![
+            ("XDG_CONFIG_HOME", self.root().join("config").into()),
+            ("XDG_CACHE_HOME", self.root().join("cache").into()),
+            ("XDG_RUNTIME_DIR", self.root().join("run").into()),
+            ("SPOTKEY_KEYCHAIN_SERVICE", self.service.clone().into()),
+            ("SPOTKEY_ACCOUNTS_URL", fake.accounts_url().into()),
+            ("SPOTKEY_API_URL", fake.api_url().into()),
+            ("SPOTKEY_CLIENT_ID", "test-client".into()),
+            // Nothing may open a real browser from a test.
+            ("BROWSER", "/bin/false".into()),
+        ]
     }
 
     /// What the real Secret Service holds for this user (attribute search, no secrets shown).

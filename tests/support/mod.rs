@@ -2,6 +2,8 @@
 //! throwaway homes on the real keychain. Each test file uses a subset, hence dead_code.
 #![allow(dead_code)]
 pub mod cli_user;
+#[cfg(target_os = "linux")]
+pub mod desktop;
 pub mod fake_spotify;
 pub mod home;
 pub mod user;

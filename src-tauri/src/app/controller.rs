@@ -30,6 +30,7 @@ pub(super) struct Inner {
     shared: Mutex<Shared>,
     /// Wakes the refresher early: after a sign-in, a sign-out, a Retry or new settings.
     pub(super) wake: Notify,
+    publishing: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -41,7 +42,9 @@ struct Shared {
     pending: Option<Pending>,
     problem: Option<Problem>,
     last_error: Option<ErrorDto>,
+    /// The last status sent, with revision 0 (compared for changes).
     last_sent: Option<AppStatus>,
+    revision: u64,
     attempts: u64,
 }
 
@@ -76,6 +79,7 @@ impl Controller {
                 sink,
                 shared: Mutex::new(Shared::default()),
                 wake: Notify::new(),
+                publishing: tokio::sync::Mutex::new(()),
             }),
         };
         controller.reload_account();
@@ -153,6 +157,7 @@ impl Controller {
         };
         let Some(account) = account else {
             return AppStatus {
+                revision: 0,
                 setup_needed: true,
                 client_id: None,
                 connection: Connection::SignedOut,
@@ -179,6 +184,7 @@ impl Controller {
             Err(e) => (Connection::SignedOut, None, problem::from_error(&e)),
         };
         AppStatus {
+            revision: 0,
             setup_needed: false,
             client_id: Some(account.config().client_id.as_str().to_string()),
             connection: if sign_in.is_some() {
@@ -193,13 +199,19 @@ impl Controller {
         }
     }
 
-    /// Sends the status to the sink when it changed; returns it.
+    /// Sends the status to the sink when it changed; returns it with its revision. One at a
+    /// time, so what is sent is always at least as new as what was sent before.
     pub async fn publish(&self) -> AppStatus {
-        let status = self.status().await;
+        let _turn = self.inner.publishing.lock().await;
+        let mut status = self.status().await;
         let changed = {
             let mut s = self.shared();
             let changed = s.last_sent.as_ref() != Some(&status);
-            s.last_sent = Some(status.clone());
+            if changed {
+                s.revision += 1;
+                s.last_sent = Some(status.clone());
+            }
+            status.revision = s.revision;
             changed
         };
         if changed {

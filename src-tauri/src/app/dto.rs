@@ -14,6 +14,9 @@ pub enum Connection {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppStatus {
+    /// Grows with every change sent; the window ignores anything older than what it shows
+    /// (a command's reply and an event can arrive in either order).
+    pub revision: u64,
     pub setup_needed: bool,
     pub client_id: Option<String>,
     pub connection: Connection,
@@ -27,6 +30,7 @@ impl AppStatus {
     /// Before the first keychain read: signed out, nothing known yet.
     pub fn placeholder() -> Self {
         Self {
+            revision: 0,
             setup_needed: false,
             client_id: None,
             connection: Connection::SignedOut,

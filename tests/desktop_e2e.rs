@@ -1,0 +1,241 @@
+//! The desktop window end to end, as a user meets it: WebDriver (tauri-driver +
+//! WebKitWebDriver on a private Xvfb) clicks the real window of the real binary, which talks to
+//! the fake Spotify on 127.0.0.1 and keeps its grant in the real (test) keychain. The "system
+//! browser" is curl following the consent redirect, as a user's browser would.
+#![cfg(target_os = "linux")]
+
+mod support;
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use support::desktop::{Desktop, WAIT};
+use support::fake_spotify::{Consent, FakeSpotify, Fault};
+use support::home::TestHome;
+
+/// A browser that approves: fetches the authorize URL and follows the redirect to spotkey.
+const APPROVING_BROWSER: &str = "curl -s -L -o /dev/null";
+
+fn env(home: &TestHome, fake: &FakeSpotify, with_client_id: bool) -> Vec<(String, OsString)> {
+    let mut env: Vec<(String, OsString)> = home
+        .env(fake)
+        .into_iter()
+        .filter(|(k, _)| with_client_id || *k != "SPOTKEY_CLIENT_ID")
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    env.retain(|(k, _)| k != "BROWSER");
+    env.push(("BROWSER".into(), APPROVING_BROWSER.into()));
+    env
+}
+
+fn authorize_requests(fake: &FakeSpotify) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/authorize"))
+        .count()
+}
+
+async fn connect(app: &Desktop) {
+    app.click("#connect").await;
+    app.wait_for_text("#display-name", "Fake User", WAIT).await;
+}
+
+#[tokio::test]
+async fn first_run_connect_restart_and_sign_out() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = Desktop::launch(env(&home, &fake, false), &[]).await;
+
+    // First run: the three steps and the exact redirect URI to register.
+    app.wait_for_text("#setup-title", "Set up spotkey", WAIT)
+        .await;
+    assert_eq!(app.text("#redirect-uri").await, "http://127.0.0.1/callback");
+    app.screenshot("1-first-run-setup").await;
+    app.wait_for("#client-id")
+        .await
+        .send_keys("test-client")
+        .await
+        .unwrap();
+    app.click("#save-credentials").await;
+
+    app.wait_for_text("#connect", "Connect Spotify", WAIT).await;
+    app.screenshot("2-signed-out").await;
+    connect(&app).await;
+    assert_eq!(authorize_requests(&fake), 1);
+    let page = app.visible_text().await;
+    assert!(
+        page.contains("See your email address"),
+        "granted scopes shown: {page}"
+    );
+    assert!(
+        page.contains("Secret Service"),
+        "where the token lives: {page}"
+    );
+    assert!(page.contains("Stays connected until"), "{page}");
+    app.screenshot("3-signed-in").await;
+    assert_eq!(home.keychain_item_count(), 1);
+
+    // Restart: straight back to the account, no new consent.
+    let app = app.restart().await;
+    app.wait_for_text("#display-name", "Fake User", WAIT).await;
+    assert_eq!(
+        authorize_requests(&fake),
+        1,
+        "no consent request after a restart"
+    );
+
+    // Settings → Sign out (confirmed) → keychain empty.
+    app.click("#open-settings").await;
+    app.wait_for_text("#settings-title", "Settings", WAIT).await;
+    app.screenshot("4-settings").await;
+    app.click("#sign-out").await;
+    let dialog = app
+        .wait_for_text("#confirm-dialog", "spotify.com/account/apps", WAIT)
+        .await;
+    assert!(dialog.to_lowercase().contains("sign out"), "{dialog}");
+    app.click("#confirm-ok").await;
+    app.wait_for_text("#connect", "Connect Spotify", WAIT).await;
+    assert_eq!(
+        home.keychain_item_count(),
+        0,
+        "sign-out empties the keychain"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn declined_consent_says_so_and_offers_a_way_back() {
+    let fake = FakeSpotify::start();
+    fake.set_consent(Consent::Deny);
+    let home = TestHome::new();
+    let app = Desktop::launch(env(&home, &fake, true), &[]).await;
+
+    app.click("#connect").await;
+    app.wait_for_text("#last-error", "declined", WAIT).await;
+    app.screenshot("5-declined").await;
+    assert!(app.text("#connect").await.contains("Connect Spotify"));
+    assert_eq!(home.keychain_item_count(), 0);
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_sign_in_nobody_finishes_times_out_with_a_message() {
+    let fake = FakeSpotify::start();
+    fake.set_consent(Consent::Ignore);
+    let home = TestHome::new();
+    let mut env = env(&home, &fake, true);
+    env.push(("SPOTKEY_SIGN_IN_TIMEOUT".into(), "4".into()));
+    let app = Desktop::launch(env, &[]).await;
+
+    app.click("#connect").await;
+    app.wait_for_text("#connecting-title", "Approve spotkey in your browser", WAIT)
+        .await;
+    // Read through innerText: WebKitWebDriver's element text drops a wrapped long URL.
+    let link = format!("{}/authorize?", fake.accounts_url());
+    let deadline = std::time::Instant::now() + WAIT;
+    while !app.visible_text().await.contains(&link) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sign-in link never showed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.screenshot("6-connecting").await;
+    // The 4 s timeout ends it with what to check, back on the Connect screen.
+    let message = app
+        .wait_for_text("#last-error", "No answer from the browser", WAIT)
+        .await;
+    assert!(message.contains("http://127.0.0.1/callback"), "{message}");
+    assert!(app.text("#connect").await.contains("Connect Spotify"));
+    app.screenshot("9-timed-out").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn offline_banner_then_recovery() {
+    let fake = FakeSpotify::start();
+    // Tokens that are due for renewal 3 s after sign-in.
+    fake.set_access_token_ttl(303);
+    let home = TestHome::new();
+    let app = Desktop::launch(env(&home, &fake, true), &[]).await;
+    connect(&app).await;
+
+    fake.push_token_fault(Fault::Status(503));
+    app.wait_for_text("#banner-message", "Can’t reach Spotify", WAIT)
+        .await;
+    assert!(
+        app.text("#display-name").await.contains("Fake User"),
+        "still signed in"
+    );
+    app.screenshot("7-offline").await;
+
+    app.click("#banner-action").await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.wait_for("#banner").await.is_displayed().await.unwrap() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the banner never went away"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        fake.token_requests("refresh_token") >= 2,
+        "retried the refresh"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn spotify_ending_the_connection_shows_reconnect() {
+    let fake = FakeSpotify::start();
+    fake.set_access_token_ttl(303);
+    let home = TestHome::new();
+    let app = Desktop::launch(env(&home, &fake, true), &[]).await;
+    connect(&app).await;
+
+    fake.revoke_refresh_tokens();
+    app.wait_for_text("#banner-action", "Reconnect", WAIT).await;
+    app.wait_for_text("#connect", "Connect Spotify", WAIT).await;
+    app.screenshot("8-connection-ended").await;
+    assert_eq!(home.keychain_item_count(), 0);
+
+    // Reconnect works from the same screen.
+    app.click("#banner-action").await;
+    app.wait_for_text("#display-name", "Fake User", WAIT).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_second_launch_focuses_the_first_and_exits() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let env = env(&home, &fake, true);
+    let app = Desktop::launch(env.clone(), &[]).await;
+    app.wait_for_text("#connect", "Connect Spotify", WAIT).await;
+
+    let started = std::time::Instant::now();
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_spotkey"))
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env("DISPLAY", app.display())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let exited = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            let _ = second.kill();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let status = exited.expect("the second spotkey kept running: two instances");
+    assert!(status.success(), "{status}");
+
+    // The first one is untouched and still works.
+    connect(&app).await;
+    assert_eq!(authorize_requests(&fake), 1);
+    app.quit().await;
+}
