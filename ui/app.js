@@ -257,9 +257,8 @@
   }
 
   function renderSignedOut(status) {
+    // An ended connection is already the banner's message; this box is for the last attempt.
     const lines = [];
-    const p = status.problem;
-    if (p && p.kind === "connection_ended" && p.message) lines.push(p.message);
     const e = status.last_error;
     if (e && e.message && !lines.includes(e.message)) lines.push(e.message);
     const box = $("last-error");

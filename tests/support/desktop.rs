@@ -191,6 +191,8 @@ impl Desktop {
             target_dir().join("screenshots")
         };
         std::fs::create_dir_all(&dir).expect("create the screenshot directory");
+        // The DOM can be ahead of the pixels: let WebKit paint (and transitions end) first.
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let png = self.client.screenshot().await.expect("take a screenshot");
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
