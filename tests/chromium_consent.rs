@@ -75,7 +75,7 @@ async fn declining_in_chromium_ends_with_you_declined_and_stores_nothing() {
 
     let (result, page) = sign_in_in_chromium(&home.account(&fake), &chromium.client, &user).await;
 
-    let err = result.err().expect("declining must not sign in");
+    let err = result.expect_err("declining must not sign in");
     assert!(matches!(err, AuthError::Denied), "{err:?}");
     assert!(page.contains("You declined access"), "{page}");
     assert_eq!(home.keychain_item_count(), 0);

@@ -49,9 +49,9 @@ async fn pkce_sign_in_stores_the_grant_and_shows_who_signed_in() {
     let (status, page) = browser.landed().await.unwrap();
     assert_eq!(status, 200);
     assert!(page.contains("You can close this tab"), "{page}");
-    let opened = &browser.opened.lock().unwrap()[0];
+    let opened = browser.opened.lock().unwrap()[0].clone();
     assert!(
-        user::redirect_uri_of(opened).starts_with("http://127.0.0.1:"),
+        user::redirect_uri_of(&opened).starts_with("http://127.0.0.1:"),
         "loopback literal, never localhost"
     );
     let exchange = fake

@@ -80,7 +80,7 @@ impl Desktop {
             env,
             args,
             driver,
-            xvfb: xvfb,
+            xvfb,
             _turn: turn,
         }
     }
