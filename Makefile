@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps test-deps bench lint fmt
+.PHONY: run test deps test-deps bench lint fmt demo bundle screenshots
 
 deps:
 	@scripts/install-deps.sh
@@ -19,8 +19,22 @@ run: deps
 test: test-deps
 	scripts/test-env.sh $(CARGO) test -- --test-threads=4
 
+# Release figures (docs/PERFORMANCE.md): sign-in/CLI timings, then window start, memory, idle.
 bench: test-deps
-	scripts/test-env.sh $(CARGO) bench --bench sign_in
+	$(CARGO) build --release --features custom-protocol --bin spotkey --example hello_window
+	scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench sign_in --bench desktop
+
+# The whole flow against a local fake Spotify: no account, no network.
+demo: deps
+	scripts/demo.sh
+
+# .deb and AppImage via the prebuilt tauri CLI from npm (not part of `make test`: slow).
+bundle: deps
+	scripts/bundle.sh
+
+# Re-takes the committed screenshots in docs/screenshots (the e2e run's own pictures).
+screenshots: test-deps
+	SPOTKEY_SCREENSHOTS=1 scripts/test-env.sh $(CARGO) test --test desktop_e2e
 
 lint:
 	$(CARGO) fmt --all -- --check

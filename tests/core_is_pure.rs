@@ -17,3 +17,24 @@ fn the_auth_core_never_mentions_tauri() {
     }
     assert!(checked >= 10, "found only {checked} core files");
 }
+
+/// The desktop app's behaviour (status, sign-in, settings, tray rules) is toolkit-free too, so
+/// tests drive it without a window; only gui/ touches Tauri.
+#[test]
+fn the_app_controller_does_not_use_tauri() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/src/app");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&app).unwrap() {
+        let path = entry.unwrap().path();
+        let code = std::fs::read_to_string(&path).unwrap();
+        for forbidden in ["tauri::", "tauri_plugin", "use tauri"] {
+            assert!(
+                !code.contains(forbidden),
+                "{} uses {forbidden}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "found only {checked} app files");
+}

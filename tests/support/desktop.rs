@@ -33,6 +33,10 @@ static ONE_SESSION_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const
 /// before launching another one in the same test, or the launch waits forever for its turn.
 pub struct Desktop {
     pub client: Client,
+    program: PathBuf,
+    /// When the app was asked to start (after Xvfb and tauri-driver were up): the zero for
+    /// start-up timings.
+    pub requested_at: Instant,
     env: Vec<(String, OsString)>,
     args: Vec<String>,
     // Dropped in declaration order: the driver (and the app) before the display it draws on,
@@ -50,12 +54,29 @@ impl Desktop {
         K: Into<String>,
         V: Into<OsString>,
     {
-        let env = env.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-        let args = args.iter().map(|a| a.to_string()).collect();
-        Self::launch_owned(env, args).await
+        Self::launch_program(Path::new(env!("CARGO_BIN_EXE_spotkey")), env, args).await
     }
 
-    async fn launch_owned(env: Vec<(String, OsString)>, args: Vec<String>) -> Desktop {
+    /// Like `launch`, for another Tauri program (the benchmark's hello-world baseline).
+    pub async fn launch_program<K, V>(
+        program: &Path,
+        env: impl IntoIterator<Item = (K, V)>,
+        args: &[&str],
+    ) -> Desktop
+    where
+        K: Into<String>,
+        V: Into<OsString>,
+    {
+        let env = env.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let args = args.iter().map(|a| a.to_string()).collect();
+        Self::launch_owned(program.to_path_buf(), env, args).await
+    }
+
+    async fn launch_owned(
+        program: PathBuf,
+        env: Vec<(String, OsString)>,
+        args: Vec<String>,
+    ) -> Desktop {
         let turn = ONE_SESSION_AT_A_TIME.lock().await;
         for (path, what) in [
             (TAURI_DRIVER, "tauri-driver"),
@@ -69,7 +90,8 @@ impl Desktop {
         let started = Instant::now();
         let xvfb = Xvfb::start();
         let driver = TauriDriver::start(&xvfb.display, &env);
-        let client = driver.connect(&args).await;
+        let requested_at = Instant::now();
+        let client = driver.connect(&program, &args).await;
         eprintln!(
             "desktop: session up in {:.1} s on {}",
             started.elapsed().as_secs_f64(),
@@ -77,6 +99,8 @@ impl Desktop {
         );
         Desktop {
             client,
+            program,
+            requested_at,
             env,
             args,
             driver,
@@ -94,9 +118,9 @@ impl Desktop {
     /// Quits and starts the app again with the same environment and arguments: same home,
     /// same keychain, so a test can check what survives a restart.
     pub async fn restart(self) -> Desktop {
-        let (env, args) = (self.env.clone(), self.args.clone());
+        let (program, env, args) = (self.program.clone(), self.env.clone(), self.args.clone());
         self.quit().await;
-        Self::launch_owned(env, args).await
+        Self::launch_owned(program, env, args).await
     }
 
     /// Waits until `css` matches an element; on timeout, panics with what the page shows.
@@ -340,8 +364,8 @@ impl TauriDriver {
 
     /// Starts the app in a new session. The first attempts can fail with "webdriver server
     /// did not respond" while WebKitWebDriver is still starting (PLATFORM.md): retry for 30 s.
-    async fn connect(&self, args: &[String]) -> Client {
-        let options = json!({ "application": env!("CARGO_BIN_EXE_spotkey"), "args": args });
+    async fn connect(&self, program: &Path, args: &[String]) -> Client {
+        let options = json!({ "application": program, "args": args });
         let capabilities = match json!({ "browserName": "wry", "tauri:options": options }) {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),
