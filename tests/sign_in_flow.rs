@@ -20,7 +20,7 @@ impl SignInObserver for SeenUrl {
 }
 impl SeenUrl {
     async fn wait(&self) -> String {
-        for _ in 0..200 {
+        for _ in 0..1500 {
             if let Some(u) = self.0.lock().unwrap().clone() {
                 return u;
             }

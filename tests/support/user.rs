@@ -19,7 +19,7 @@ impl ScriptedUser {
 
     /// The page the browser ended on, once it has loaded (waits up to 5 s).
     pub async fn landed(&self) -> Option<(u16, String)> {
-        for _ in 0..500 {
+        for _ in 0..1500 {
             if let Some(page) = self.landed.lock().unwrap().clone() {
                 return Some(page);
             }
