@@ -17,7 +17,7 @@ impl ScriptedUser {
         Self::default()
     }
 
-    /// The page the browser ended on, once it has loaded (waits up to 5 s).
+    /// The page the browser ended on, once it has loaded (waits up to 15 s).
     pub async fn landed(&self) -> Option<(u16, String)> {
         for _ in 0..1500 {
             if let Some(page) = self.landed.lock().unwrap().clone() {
