@@ -17,7 +17,7 @@ run: deps
 
 # Everything runs inside a private D-Bus session with a real, unlocked GNOME Keyring.
 test: test-deps
-	scripts/test-env.sh $(CARGO) test -- --test-threads=4
+	scripts/test-env.sh $(CARGO) test --no-fail-fast -- --test-threads=4
 
 # Release figures (docs/PERFORMANCE.md): sign-in/CLI timings, then window start, memory, idle.
 bench: test-deps

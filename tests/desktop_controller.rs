@@ -36,6 +36,14 @@ impl StatusSink for Recorder {
 }
 
 impl Recorder {
+    /// Some status event carried `text` (JSON-escaped the same way).
+    fn saw(&self, text: &str) -> bool {
+        let escaped = serde_json::to_string(text).unwrap();
+        let escaped = escaped.trim_matches('"');
+        let events = self.events.lock().unwrap();
+        events.iter().any(|e| e.contains(escaped))
+    }
+
     fn notified(&self, title: &str) -> bool {
         let shown = self.notifications.lock().unwrap();
         shown.iter().any(|n| n.starts_with(title))
@@ -310,12 +318,13 @@ async fn cancel_returns_to_signed_out_without_an_error() {
     }
     let link = app.controller.sign_in_link().expect("the link to copy");
     assert!(link.starts_with(&fake.accounts_url()));
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let shown = app.recorder.events.lock().unwrap().clone();
-    assert!(
-        shown.iter().any(|e| e.contains(&fake.accounts_url())),
-        "the window was sent the link: {shown:?}"
-    );
+    // The window hears about the link by an event (after one keychain read).
+    let mut waited = 0;
+    while !app.recorder.saw(&link) {
+        assert!(waited < 1500, "the window was never sent the link");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += 1;
+    }
     let status = app.controller.cancel_sign_in().await;
     assert_eq!(status.connection, Connection::SignedOut);
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -314,7 +314,7 @@ async fn cancel_ends_the_wait_promptly() {
 
     assert!(matches!(result, Err(AuthError::Cancelled)), "{result:?}");
     // The wait polls every 50 ms; the rest is one keychain delete of the probe entry.
-    assert!(took < Duration::from_secs(1), "cancel took {took:?}");
+    assert!(took < Duration::from_secs(2), "cancel took {took:?}");
     assert_eq!(home.keychain_item_count(), 0);
     let redirect = user::redirect_uri_of(&seen.wait().await);
     assert!(
