@@ -14,4 +14,13 @@ unset DISPLAY WAYLAND_DISPLAY
 
 exec dbus-run-session -- bash -c '
   printf "spotkey-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  # Wait until the login keyring takes a write: one that arrives while the daemon is still
+  # setting it up asks for a password prompt, which fails (no display) or hangs a test.
+  for _ in $(seq 50); do
+    if printf ok | timeout 5 secret-tool store --label="spotkey test-env ready" spotkey-test-env ready 2>/dev/null; then
+      secret-tool clear spotkey-test-env ready
+      break
+    fi
+    sleep 0.1
+  done
   exec "$@"' spotkey-test-env "$@"

@@ -326,7 +326,10 @@
     if (url !== state.avatarUrl) {
       state.avatarUrl = url;
       state.avatarFailed = false;
-      if (url) img.src = url; else img.removeAttribute("src");
+      // The picture comes from Spotify's CDN: never let it hold up the first paint.
+      if (!url) img.removeAttribute("src");
+      else if (document.readyState === "complete") img.src = url;
+      else window.addEventListener("load", () => { if (state.avatarUrl === url) img.src = url; }, { once: true });
     }
     img.hidden = !url || state.avatarFailed;
 
@@ -736,6 +739,8 @@
   }
 
   async function start() {
+    // The status Rust had when it built this window: paint it now, confirm over IPC below.
+    if (!state.status && isStatus(window.__SPOTKEY_STATUS__)) render(window.__SPOTKEY_STATUS__);
     const loadingText = $("loading-text");
     const retry = $("loading-retry");
     retry.hidden = true;

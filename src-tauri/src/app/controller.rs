@@ -107,6 +107,7 @@ impl Controller {
     }
 
     /// (Re)reads settings + environment into a fresh Account; a missing client ID is first run.
+    /// Callers that change it later wake the refresher themselves.
     pub(super) fn reload_account(&self) {
         let settings = self.settings_file();
         let resolved =
@@ -134,68 +135,40 @@ impl Controller {
                 shared.config_error = Some(ErrorDto::from(&e));
             }
         }
-        drop(shared);
-        self.inner.wake.notify_one();
+    }
+
+    /// What the status is made of besides the account's own state.
+    fn parts(&self) -> (Option<Arc<Account>>, Parts) {
+        let s = self.shared();
+        let parts = Parts {
+            sign_in: s.pending.as_ref().map(|p| SignInDto {
+                url: p.url.clone(),
+                started_at: p.started_at,
+            }),
+            problem: s.problem.clone(),
+            last_error: s.last_error.clone(),
+            config_error: s.config_error.clone(),
+        };
+        (s.account.clone(), parts)
     }
 
     /// The whole picture for the window and tray. Reads the keychain and the profile cache;
     /// no network request.
     pub async fn status(&self) -> AppStatus {
-        let (account, sign_in, problem, last_error, config_error) = {
-            let s = self.shared();
-            let sign_in = s.pending.as_ref().map(|p| SignInDto {
-                url: p.url.clone(),
-                started_at: p.started_at,
-            });
-            (
-                s.account.clone(),
-                sign_in,
-                s.problem.clone(),
-                s.last_error.clone(),
-                s.config_error.clone(),
-            )
-        };
-        let Some(account) = account else {
-            return AppStatus {
-                revision: 0,
-                setup_needed: true,
-                client_id: None,
-                connection: Connection::SignedOut,
-                problem: None,
-                account: None,
-                sign_in: None,
-                last_error: config_error.or(last_error),
-            };
-        };
-        let (connection, account_dto, problem) = match account.status().await {
-            Ok(Status::SignedIn(s)) => (
-                Connection::SignedIn,
-                Some(AccountDto::from_signed_in(&s)),
-                problem,
-            ),
-            Ok(Status::SignedOut { reason }) => {
-                let ended = reason
-                    .filter(|r| *r == SignedOutReason::ConnectionEnded)
-                    .map(|r| problem::connection_ended(r.message()));
-                // "Offline" means nothing without a session; an ended connection says why.
-                let problem = problem.filter(|p| p.kind != super::dto::ProblemKind::Offline);
-                (Connection::SignedOut, None, problem.or(ended))
+        match self.parts() {
+            (Some(account), parts) => {
+                let read = account.status().await;
+                compose(&account, read, parts)
             }
-            Err(e) => (Connection::SignedOut, None, problem::from_error(&e)),
-        };
-        AppStatus {
-            revision: 0,
-            setup_needed: false,
-            client_id: Some(account.config().client_id.as_str().to_string()),
-            connection: if sign_in.is_some() {
-                Connection::Connecting
-            } else {
-                connection
-            },
-            problem,
-            account: account_dto,
-            sign_in,
-            last_error,
+            (None, parts) => setup_needed(parts),
+        }
+    }
+
+    /// The status from the caches alone (no keychain read): what a new window paints first.
+    pub fn cached_status(&self) -> AppStatus {
+        match self.parts() {
+            (Some(account), parts) => compose(&account, Ok(account.cached_status()), parts),
+            (None, parts) => setup_needed(parts),
         }
     }
 
@@ -218,6 +191,27 @@ impl Controller {
             self.inner.sink.status_changed(&status);
         }
         status
+    }
+
+    /// The last status sent, if any (for a window being opened: no keychain read).
+    pub fn last_status(&self) -> Option<AppStatus> {
+        let s = self.shared();
+        s.last_sent.clone().map(|mut status| {
+            status.revision = s.revision;
+            status
+        })
+    }
+
+    /// What the window shows at once: the last status sent (kept current by every change
+    /// in this process) or, before any, the cached one; then a fresh keychain read in the
+    /// background — an event follows if anything changed (say, `spotkey logout` in a terminal).
+    pub async fn status_now(&self) -> AppStatus {
+        let shown = self.last_status().unwrap_or_else(|| self.cached_status());
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.publish().await;
+        });
+        shown
     }
 
     fn set_problem(&self, problem: Option<Problem>) {
@@ -427,6 +421,60 @@ impl Controller {
         self.set_last_error(None);
         self.inner.wake.notify_one();
         Ok(self.publish().await)
+    }
+}
+
+struct Parts {
+    sign_in: Option<SignInDto>,
+    problem: Option<Problem>,
+    last_error: Option<ErrorDto>,
+    config_error: Option<ErrorDto>,
+}
+
+fn setup_needed(parts: Parts) -> AppStatus {
+    AppStatus {
+        setup_needed: true,
+        last_error: parts.config_error.or(parts.last_error),
+        ..AppStatus::placeholder()
+    }
+}
+
+fn compose(account: &Account, read: Result<Status, AuthError>, parts: Parts) -> AppStatus {
+    let Parts {
+        sign_in,
+        problem,
+        last_error,
+        ..
+    } = parts;
+    let (connection, account_dto, problem) = match read {
+        Ok(Status::SignedIn(s)) => (
+            Connection::SignedIn,
+            Some(AccountDto::from_signed_in(&s)),
+            problem,
+        ),
+        Ok(Status::SignedOut { reason }) => {
+            let ended = reason
+                .filter(|r| *r == SignedOutReason::ConnectionEnded)
+                .map(|r| problem::connection_ended(r.message()));
+            // "Offline" means nothing without a session; an ended connection says why.
+            let problem = problem.filter(|p| p.kind != super::dto::ProblemKind::Offline);
+            (Connection::SignedOut, None, problem.or(ended))
+        }
+        Err(e) => (Connection::SignedOut, None, problem::from_error(&e)),
+    };
+    AppStatus {
+        revision: 0,
+        setup_needed: false,
+        client_id: Some(account.config().client_id.as_str().to_string()),
+        connection: if sign_in.is_some() {
+            Connection::Connecting
+        } else {
+            connection
+        },
+        problem,
+        account: account_dto,
+        sign_in,
+        last_error,
     }
 }
 

@@ -18,7 +18,14 @@ pub enum TrayOutcome {
 
 impl Controller {
     /// Runs forever; the shell spawns it once (single instance: one refresher per user).
-    pub async fn keep_fresh(self) {
+    /// `first_after`: how long the first silent check waits (a wake-up starts it sooner).
+    pub async fn keep_fresh(self, first_after: Duration) {
+        if !first_after.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(first_after) => {}
+                _ = self.inner.wake.notified() => {}
+            }
+        }
         let mut first = true;
         loop {
             let next = self.refresh_once(first).await;

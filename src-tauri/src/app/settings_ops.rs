@@ -74,6 +74,7 @@ impl Controller {
             .await
             .map_err(ErrorDto::from)?;
         self.reload_account();
+        self.inner.wake.notify_one();
         Ok(self.publish().await)
     }
 
@@ -92,6 +93,7 @@ impl Controller {
         file.save(&self.inner.paths.config_dir)
             .map_err(ErrorDto::from)?;
         self.reload_account();
+        self.inner.wake.notify_one();
         Ok(self.publish().await)
     }
 
@@ -109,6 +111,7 @@ impl Controller {
             .await
             .map_err(ErrorDto::from)?;
         self.reload_account();
+        self.inner.wake.notify_one();
         Ok(self.publish().await)
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, OnceCell};
 
+use super::cache::SessionSummary;
 use super::cache::{Cache, SignedOutReason};
 use super::config::{Config, Paths};
 use super::error::AuthError;
@@ -12,7 +13,7 @@ use super::lock;
 use super::profile::Profile;
 use super::scopes::Scopes;
 use super::secret::AccessToken;
-use super::session::{now_unix, StoredSession};
+use super::session::{now_unix, StoredSession, GRANT_LIFETIME, GRANT_WARNING};
 use super::store::CredentialStore;
 use super::token::{ClientAuth, TokenClient};
 use super::vault::Vault;
@@ -127,6 +128,7 @@ impl Account {
         if gate.unsaved {
             if let Some(session) = &gate.session {
                 self.vault.save_session(session).await?;
+                self.note_summary(session);
             }
             gate.unsaved = false;
         }
@@ -178,6 +180,9 @@ impl Account {
                 // used. If the keychain refuses, keep it in memory (the old one may be dead
                 // already) and try the save again on the next call.
                 let saved = self.vault.save_session(&fresh).await;
+                if saved.is_ok() {
+                    self.note_summary(&fresh);
+                }
                 let token = fresh.access_token.clone().ok_or(AuthError::NotSignedIn);
                 gate.session = Some(fresh);
                 gate.unsaved = saved.is_err();
@@ -194,6 +199,7 @@ impl Account {
                 );
                 gate.session = None;
                 self.vault.delete_session().await?;
+                self.cache.forget_summary()?;
                 self.cache
                     .note_signed_out(SignedOutReason::ConnectionEnded)?;
                 Err(AuthError::ConnectionEnded)
@@ -217,6 +223,7 @@ impl Account {
 
     /// Takes a just-stored session as the current one (after sign-in).
     pub(super) async fn remember(&self, session: StoredSession) {
+        self.note_summary(&session);
         let mut gate = self.gate.lock().await;
         *gate = Gate {
             session: Some(session),
@@ -261,19 +268,52 @@ impl Account {
                 reason: self.cache.signed_out_reason(),
             });
         };
+        let summary = session.summary();
+        if self.cache.summary().as_ref() != Some(&summary) {
+            self.note_summary(&session);
+        }
+        Ok(self.signed_in(&summary, session.access_token.is_some()))
+    }
+
+    /// The status from the cache alone (no keychain, no network): what a window can paint
+    /// at once, before `status` confirms it. A summary of a different client is no session.
+    pub fn cached_status(&self) -> Status {
+        match self
+            .cache
+            .summary()
+            .filter(|s| s.client_id == self.config.client_id.as_str())
+        {
+            Some(summary) => self.signed_in(&summary, true),
+            None => Status::SignedOut {
+                reason: self.cache.signed_out_reason(),
+            },
+        }
+    }
+
+    fn signed_in(&self, summary: &SessionSummary, has_access_token: bool) -> Status {
         let now = now_unix();
-        Ok(Status::SignedIn(Box::new(SignedIn {
-            client_id: session.client_id.clone(),
+        let scopes = Scopes::from_granted(&summary.scopes.join(" "));
+        let grant_expires_at = summary.authorized_at + GRANT_LIFETIME;
+        Status::SignedIn(Box::new(SignedIn {
+            client_id: summary.client_id.clone(),
             profile: self.cache.profile(),
-            needs_consent: self.config.scopes.exceeds(&session.scopes),
-            access_expires_at: session.access_expires_at,
-            access_valid: session.usable_access_token(now).is_some(),
-            authorized_at: session.authorized_at,
-            grant_expires_at: session.grant_expires_at(),
-            grant_expiring_soon: session.grant_expiring_soon(now),
-            scopes: session.scopes,
+            needs_consent: self.config.scopes.exceeds(&scopes),
+            access_expires_at: summary.access_expires_at,
+            access_valid: has_access_token && summary.access_expires_at > now + 10,
+            authorized_at: summary.authorized_at,
+            grant_expires_at,
+            grant_expiring_soon: grant_expires_at <= now + GRANT_WARNING,
+            scopes,
             keychain: self.vault.describe(),
-        })))
+        }))
+    }
+
+    /// Keeps the on-disk summary in line with what the keychain now holds (best effort: it is
+    /// only a cache, and the keychain answer corrects it).
+    pub(super) fn note_summary(&self, session: &StoredSession) {
+        if let Err(e) = self.cache.save_summary(&session.summary()) {
+            tracing::debug!(code = e.code(), "session summary not cached");
+        }
     }
 
     /// Fetches the profile with a valid token and caches it.

@@ -1,5 +1,7 @@
-//! Non-secret state on disk, for an instant status: the last profile Spotify returned and why
-//! the user was signed out (so "Spotify ended this connection" survives a restart).
+//! Non-secret state on disk, for an instant status: the last profile Spotify returned, a
+//! summary of the stored session (no token in it), and why the user was signed out (so
+//! "Spotify ended this connection" survives a restart). The keychain stays the truth; this
+//! only lets a window paint before the keychain has answered.
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +36,15 @@ struct Note {
     signed_out: Option<SignedOutReason>,
 }
 
+/// What the keychain's session says, minus every secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub access_expires_at: u64,
+    pub authorized_at: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
@@ -52,6 +63,18 @@ impl Cache {
 
     fn note_path(&self) -> PathBuf {
         self.dir.join("state.json")
+    }
+
+    fn summary_path(&self) -> PathBuf {
+        self.dir.join("session.json")
+    }
+
+    pub fn summary(&self) -> Option<SessionSummary> {
+        files::read_json(&self.summary_path())
+    }
+
+    pub fn save_summary(&self, summary: &SessionSummary) -> Result<(), AuthError> {
+        files::write_json(&self.summary_path(), summary)
     }
 
     pub fn profile(&self) -> Option<Profile> {
@@ -75,10 +98,16 @@ impl Cache {
         )
     }
 
-    /// Everything about the account goes: profile and notes.
+    /// Everything about the account goes: profile, session summary and notes.
     pub fn clear(&self) -> Result<(), AuthError> {
         files::remove_if_exists(&self.profile_path())?;
+        files::remove_if_exists(&self.summary_path())?;
         files::remove_if_exists(&self.note_path())
+    }
+
+    /// The session is gone (Spotify ended it) but the profile may still say who it was.
+    pub fn forget_summary(&self) -> Result<(), AuthError> {
+        files::remove_if_exists(&self.summary_path())
     }
 
     pub fn clear_note(&self) -> Result<(), AuthError> {

@@ -81,6 +81,16 @@ impl StoredSession {
             .filter(|_| self.access_expires_at > now + 10)
     }
 
+    /// The same session without a single secret (cached on disk for an instant status).
+    pub fn summary(&self) -> super::cache::SessionSummary {
+        super::cache::SessionSummary {
+            client_id: self.client_id.clone(),
+            scopes: self.scopes.as_slice().to_vec(),
+            access_expires_at: self.access_expires_at,
+            authorized_at: self.authorized_at,
+        }
+    }
+
     pub fn grant_expires_at(&self) -> u64 {
         self.authorized_at + GRANT_LIFETIME
     }

@@ -13,7 +13,7 @@ type Reply<T> = Result<T, ErrorDto>;
 
 #[tauri::command]
 pub async fn status(app: State<'_, Controller>) -> Reply<AppStatus> {
-    Ok(app.publish().await)
+    Ok(app.status_now().await)
 }
 
 #[tauri::command]

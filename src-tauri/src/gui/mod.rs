@@ -7,6 +7,7 @@ mod window;
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tauri::{AppHandle, Manager, RunEvent};
 use tauri_plugin_autostart::MacosLauncher;
@@ -18,6 +19,8 @@ pub use window::MAIN_WINDOW;
 
 /// The flag autostart adds, so a login launch goes straight to the tray.
 const HIDDEN_FLAG: &str = "--hidden";
+/// The window reads its own status at once; the background check can wait this long.
+const FIRST_CHECK_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 
 pub fn run(hidden: bool) -> ExitCode {
     let paths = match Paths::from_platform() {
@@ -57,9 +60,19 @@ pub fn run(hidden: bool) -> ExitCode {
         .setup(move |app| {
             let controller = start(app.handle(), paths);
             let start_hidden = hidden || controller.settings_file().start_hidden == Some(true);
+            // The window first: WebKit's processes start while the tray is built.
             if !start_hidden {
                 window::open(app.handle())?;
             }
+            create_tray(app.handle());
+            // The silent start-up check (keychain, maybe a refresh, the profile) waits until
+            // the window has painted, instead of competing with it for the 2 cores.
+            let first_check = if start_hidden {
+                Duration::ZERO
+            } else {
+                FIRST_CHECK_AFTER_WINDOW
+            };
+            tauri::async_runtime::spawn(controller.keep_fresh(first_check));
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -88,11 +101,12 @@ fn start(app: &AppHandle, paths: Paths) -> Controller {
     let sink = Arc::new(sink::TauriSink { app: app.clone() });
     let controller = Controller::new(paths, env, store, Arc::new(SystemBrowser), sink);
     app.manage(controller.clone());
+    controller
+}
+
+fn create_tray(app: &AppHandle) {
     let initial = crate::app::AppStatus::placeholder();
     if let Err(e) = tray::create(app, &tray_menu::view(&initial)) {
         tracing::warn!(error = %e, "no tray icon");
     }
-    // Confirms the session silently (refreshing when due), then sleeps until the next refresh.
-    tauri::async_runtime::spawn(controller.clone().keep_fresh());
-    controller
 }

@@ -2,6 +2,8 @@
 //! living in the tray does not keep a webview in memory (PLATFORM.md: ~266 MB vs ~88 MB).
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
+use crate::app::Controller;
+
 pub const MAIN_WINDOW: &str = "main";
 
 pub fn open(app: &AppHandle) -> tauri::Result<()> {
@@ -10,10 +12,27 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
         window.show()?;
         return window.set_focus();
     }
-    WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
-        .title("spotkey")
-        .inner_size(480.0, 680.0)
-        .min_inner_size(380.0, 520.0)
-        .build()?;
+    let mut builder =
+        WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+            .title("spotkey")
+            .inner_size(480.0, 680.0)
+            .min_inner_size(380.0, 520.0);
+    if let Some(script) = initial_status_script(app) {
+        builder = builder.initialization_script(script);
+    }
+    builder.build()?;
     Ok(())
+}
+
+/// The page paints the account from the status Rust already has, with no IPC round trip
+/// first (~100 ms at start); `status` and events then keep it current. A status DTO holds no
+/// secret, so it may sit in the page.
+fn initial_status_script(app: &AppHandle) -> Option<String> {
+    let controller = app.try_state::<Controller>()?;
+    // At start nothing was sent yet: the cached profile and session summary (no keychain).
+    let status = controller
+        .last_status()
+        .unwrap_or_else(|| controller.cached_status());
+    let json = serde_json::to_string(&status).ok()?;
+    Some(format!("window.__SPOTKEY_STATUS__ = {json};"))
 }
