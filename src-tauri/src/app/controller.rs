@@ -256,7 +256,7 @@ impl Controller {
             let result = account
                 .sign_in(this.inner.browser.as_ref(), &observer, &cancel)
                 .await;
-            this.finish_sign_in(attempt, &account, result).await;
+            this.finish_sign_in(attempt, result).await;
         });
         Ok(self.publish().await)
     }
@@ -264,7 +264,6 @@ impl Controller {
     async fn finish_sign_in(
         &self,
         attempt: u64,
-        account: &Account,
         result: Result<crate::auth::SignInOutcome, AuthError>,
     ) {
         {
@@ -292,15 +291,13 @@ impl Controller {
             Err(AuthError::Cancelled) => {}
             Err(e) => {
                 tracing::info!(code = e.code(), "desktop sign-in did not finish");
-                if let Some(p) =
-                    problem::from_error(&e).filter(|_| matches!(e, AuthError::Keychain(_)))
-                {
-                    self.set_problem(Some(p));
+                // A keychain failure stays a banner (how to unlock); the rest is this attempt's.
+                if matches!(e, AuthError::Keychain(_)) {
+                    self.set_problem(problem::from_error(&e));
                 }
                 self.set_last_error(Some(ErrorDto::from(&e)));
             }
         }
-        let _ = account; // kept alive until the attempt is fully decided
         self.publish().await;
     }
 
