@@ -4,5 +4,6 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod gui;
+pub mod inert;
 pub mod logging;
 pub mod time_fmt;

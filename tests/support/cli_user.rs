@@ -1,5 +1,6 @@
 //! Drives `spotkey login --no-browser` like a person at a terminal: reads the printed link,
 //! opens it (scripted browser), and collects what the command printed and its exit code.
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
@@ -17,7 +18,19 @@ pub async fn login_following_the_link(cmd: Command) -> Finished {
 }
 
 /// Same, with `input` written to the command's standard input first.
-pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finished {
+pub async fn login_with_input(cmd: Command, input: Option<&[u8]>) -> Finished {
+    login_answering(cmd, input, |url| async move {
+        user::follow(&url).await;
+    })
+    .await
+}
+
+/// Runs `cmd`; when it prints the link, hands it to `answer` (a browser of the test's making).
+pub async fn login_answering<F, Fut>(mut cmd: Command, input: Option<&[u8]>, answer: F) -> Finished
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let stdin = if input.is_some() {
         Stdio::piped()
     } else {
@@ -54,7 +67,7 @@ pub async fn login_with_input(mut cmd: Command, input: Option<&[u8]>) -> Finishe
         all
     });
     if let Ok(url) = rx.await {
-        user::follow(&url).await;
+        answer(url).await;
     }
     let mut stdout = String::new();
     child

@@ -74,7 +74,8 @@ impl TokenClient {
         if let Some(v) = &verifier {
             form.push(("code_verifier", v.expose_secret()));
         }
-        self.post(&form).await
+        // No connection exists yet to "keep": an outage here ends the sign-in attempt.
+        self.post(&form).await.map_err(AuthError::during_sign_in)
     }
 
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, AuthError> {

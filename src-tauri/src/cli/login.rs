@@ -4,20 +4,32 @@ use std::io::Read;
 use std::time::Duration;
 
 use super::args::LoginArgs;
-use super::{open_account, report, EXIT_OK};
+use super::{open_account, report, text, EXIT_OK};
 use crate::auth::secret::ClientSecret;
 use crate::auth::{
     Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser,
 };
+use crate::inert::{self, DESCRIPTION};
 
-struct Terminal;
+/// Tells the person at the terminal what is happening, in words that match what spotkey does.
+struct Terminal {
+    /// `--no-browser`: nothing is opened, the person opens the link.
+    opens_browser: bool,
+}
 
 impl SignInObserver for Terminal {
     fn url_ready(&self, url: &str) {
-        eprintln!("Opening Spotify in your browser. If it does not open, visit this link:\n\n  {url}\n\nWaiting for you to approve spotkey…");
+        // The URL is spotkey's own, built and percent-encoded by `url`: printed exactly.
+        let lead = if self.opens_browser {
+            "Opening Spotify in your browser. If it does not open, visit this link:"
+        } else {
+            "Open this link in your browser to sign in with Spotify:"
+        };
+        eprintln!("{lead}\n\n  {url}\n\nWaiting for you to approve spotkey…");
     }
 
     fn browser_failed(&self, error: &str) {
+        let error = inert::line(error, DESCRIPTION);
         eprintln!("(Could not open a browser: {error}. Open the link above by hand.)");
     }
 }
@@ -41,17 +53,20 @@ async fn login(args: LoginArgs) -> Result<u8, AuthError> {
         &SystemBrowser
     };
     let cancel = CancelHandle::new();
-    let outcome = account.sign_in(browser, &Terminal, &cancel).await?;
+    let terminal = Terminal {
+        opens_browser: !args.no_browser,
+    };
+    let outcome = account.sign_in(browser, &terminal, &cancel).await?;
     let who = outcome
         .profile
         .as_ref()
-        .map(|p| format!("{} ({})", p.name(), p.id))
+        .map(text::who)
         .unwrap_or_else(|| "your Spotify account".into());
     println!("Signed in as {who}.");
     eprintln!(
         "Scopes: {}. The grant is stored in the system keychain ({}).",
-        outcome.scopes.to_param(),
-        account.vault().describe()
+        text::scopes(&outcome.scopes),
+        inert::line(&account.vault().describe(), DESCRIPTION)
     );
     Ok(EXIT_OK)
 }

@@ -13,6 +13,7 @@ use crate::auth::vault::Vault;
 use crate::auth::{
     Account, AuthError, Config, Env, KeychainStore, Overrides, Paths, Settings, Status, REVOKE_HINT,
 };
+use crate::inert;
 pub use args::{Cli, Command};
 
 /// Exit codes (documented in the README): 0 success / signed in; 1 signed out; 2 error.
@@ -68,10 +69,11 @@ async fn status(as_json: bool) -> u8 {
     } else {
         match &result {
             Ok(status) => print!("{}", text::status(status)),
+            // Not a status line a script could parse: a problem to fix, so stderr.
             Err(AuthError::MissingClientId) => {
-                println!("Not set up. {}", AuthError::MissingClientId)
+                eprintln!("Not set up. {}", AuthError::MissingClientId)
             }
-            Err(e) => eprintln!("spotkey: {e}"),
+            Err(e) => say_error(e),
         }
     }
     code
@@ -113,7 +115,7 @@ async fn logout(forget_app: bool) -> u8 {
 
 /// One line on stderr; exit 1 for "not signed in" (scripts branch on it), else 2.
 pub(crate) fn report(e: &AuthError) -> u8 {
-    eprintln!("spotkey: {e}");
+    say_error(e);
     match e {
         AuthError::NotSignedIn | AuthError::ConnectionEnded | AuthError::MissingClientId => {
             EXIT_SIGNED_OUT
@@ -122,7 +124,13 @@ pub(crate) fn report(e: &AuthError) -> u8 {
     }
 }
 
+/// The error's sentence on one line of stderr. The sentence already makes the outside values
+/// in it inert; this pass holds for every sentence, including ones added later.
+fn say_error(e: &impl std::fmt::Display) {
+    eprintln!("spotkey: {}", inert::line(&e.to_string(), inert::SENTENCE));
+}
+
 fn fail(message: &str) -> ExitCode {
-    eprintln!("spotkey: {message}");
+    say_error(&message);
     ExitCode::from(EXIT_ERROR)
 }

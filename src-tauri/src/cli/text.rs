@@ -1,9 +1,29 @@
-//! `spotkey status` for people.
+//! `spotkey status` for people, and how the CLI names the signed-in user. Every value read
+//! from Spotify, the keychain or the environment goes through `inert` before it is printed.
 use std::fmt::Write;
 
+use crate::auth::profile::Profile;
 use crate::auth::session::now_unix;
 use crate::auth::Status;
+use crate::inert::{self, NAME, SENTENCE};
 use crate::time_fmt::{in_words, rfc3339};
+
+/// "Ada (ada_l)": the display name and the Spotify user id, the one identifier people know
+/// (and can look up); just the id when there is no other name.
+pub fn who(profile: &Profile) -> String {
+    let id = inert::line(&profile.id, NAME);
+    match profile.display_name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() && name != profile.id => {
+            format!("{} ({id})", inert::line(name, NAME))
+        }
+        _ => id.into_owned(),
+    }
+}
+
+/// Granted scopes as one line (the keychain's copy is outside text too).
+pub fn scopes(scopes: &crate::auth::scopes::Scopes) -> String {
+    inert::line(&scopes.to_param(), SENTENCE).into_owned()
+}
 
 pub fn status(status: &Status) -> String {
     let mut out = String::new();
@@ -22,13 +42,7 @@ pub fn status(status: &Status) -> String {
             let who = s
                 .profile
                 .as_ref()
-                .map(|p| {
-                    format!(
-                        "{} ({})",
-                        p.name(),
-                        p.account_id.as_deref().unwrap_or(&p.id)
-                    )
-                })
+                .map(who)
                 .unwrap_or_else(|| "(profile not loaded yet)".into());
             let _ = writeln!(out, "Signed in as {who}");
             if let Some(p) = &s.profile {
@@ -38,11 +52,11 @@ pub fn status(status: &Status) -> String {
                     ("Plan", &p.product),
                 ] {
                     if let Some(v) = value {
-                        let _ = writeln!(out, "  {label}: {v}");
+                        let _ = writeln!(out, "  {label}: {}", inert::line(v, NAME));
                     }
                 }
             }
-            let _ = writeln!(out, "  Scopes: {}", s.scopes.to_param());
+            let _ = writeln!(out, "  Scopes: {}", scopes(&s.scopes));
             let access = if s.access_valid {
                 format!(
                     "valid until {} ({})",
@@ -64,8 +78,37 @@ pub fn status(status: &Status) -> String {
             if s.needs_consent {
                 let _ = writeln!(out, "  Note: the configured scopes ask for more than you granted; run `spotkey login` to approve them.");
             }
-            let _ = writeln!(out, "  Stored in: {}", s.keychain);
+            let _ = writeln!(out, "  Stored in: {}", inert::line(&s.keychain, NAME));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(id: &str, name: Option<&str>) -> Profile {
+        Profile {
+            id: id.into(),
+            account_id: Some("acc_1".into()),
+            display_name: name.map(String::from),
+            images: Vec::new(),
+            email: None,
+            country: None,
+            product: None,
+        }
+    }
+
+    #[test]
+    fn the_user_is_named_by_display_name_and_spotify_id() {
+        assert_eq!(who(&profile("ada_l", Some("Ada"))), "Ada (ada_l)");
+        assert_eq!(who(&profile("ada_l", None)), "ada_l");
+        assert_eq!(who(&profile("ada_l", Some("  "))), "ada_l");
+        assert_eq!(who(&profile("ada_l", Some("ada_l"))), "ada_l");
+        assert_eq!(
+            who(&profile("a\nb", Some("\x1b[31mAda"))),
+            "\u{FFFD}[31mAda (a\u{FFFD}b)"
+        );
+    }
 }

@@ -60,6 +60,9 @@ pub enum Fault {
     /// Process the request (rotating the refresh token) but close the connection instead of
     /// replying.
     LoseResponseAfterRotation,
+    /// HTTP 400 with an OAuth error body carrying these `error` and `error_description` values
+    /// verbatim: what a hostile network, proxy or server could put in Spotify's place.
+    OAuthError { error: String, description: String },
 }
 
 /// One request as the fake received it.

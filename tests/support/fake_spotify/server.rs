@@ -130,6 +130,10 @@ fn faulted(fault: Option<Fault>, style: Style, normal: impl FnOnce() -> Reply) -
         Some(Fault::MalformedJson) => malformed(style),
         Some(Fault::TooManyRequests { retry_after }) => too_many(retry_after),
         Some(Fault::Status(code)) => status_fault(code, style),
+        Some(Fault::OAuthError { error, description }) => json_reply(
+            400,
+            &json!({"error": error, "error_description": description}),
+        ),
     }
 }
 
