@@ -4,21 +4,15 @@
 mod support;
 
 use serde_json::Value;
-use support::cli_user::{login_following_the_link, run, Finished};
+use support::cli_user::{login_without_browser, run};
 use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
-
-async fn login(home: &TestHome, fake: &FakeSpotify) -> Finished {
-    let mut cmd = home.cli(fake);
-    cmd.args(["login", "--no-browser"]);
-    login_following_the_link(cmd).await
-}
 
 #[tokio::test]
 async fn login_without_a_browser_asks_to_open_the_link_instead_of_claiming_to_open_one() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let login = login(&home, &fake).await;
+    let login = login_without_browser(home.cli(&fake)).await;
     assert_eq!(login.code, 0, "{}", login.stderr);
     assert!(!login.stderr.contains("Opening"), "{}", login.stderr);
     assert!(
@@ -32,7 +26,7 @@ async fn login_without_a_browser_asks_to_open_the_link_instead_of_claiming_to_op
 async fn login_and_status_name_the_user_by_the_same_spotify_id() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let login = login(&home, &fake).await;
+    let login = login_without_browser(home.cli(&fake)).await;
     assert!(
         login.stdout.contains("Signed in as Fake User (fakeuser)."),
         "{}",
@@ -40,7 +34,9 @@ async fn login_and_status_name_the_user_by_the_same_spotify_id() {
     );
     let status = run(home.cli(&fake).arg("status"));
     assert!(
-        status.stdout.contains("Signed in as Fake User (fakeuser)\n"),
+        status
+            .stdout
+            .contains("Signed in as Fake User (fakeuser)\n"),
         "{}",
         status.stdout
     );
@@ -55,17 +51,27 @@ async fn login_and_status_name_the_user_by_the_same_spotify_id() {
 fn status_without_setup_says_not_set_up_on_stderr() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let status = run(home.cli(&fake).env_remove("SPOTKEY_CLIENT_ID").arg("status"));
+    let status = run(home
+        .cli(&fake)
+        .env_remove("SPOTKEY_CLIENT_ID")
+        .arg("status"));
     assert_eq!(status.code, 1);
     assert_eq!(status.stdout, "", "nothing for a script to parse on stdout");
-    assert!(status.stderr.starts_with("Not set up."), "{}", status.stderr);
+    assert!(
+        status.stderr.starts_with("Not set up."),
+        "{}",
+        status.stderr
+    );
     let json = run(home
         .cli(&fake)
         .env_remove("SPOTKEY_CLIENT_ID")
         .args(["status", "--json"]));
     assert_eq!(json.code, 1);
     let json: Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(json["reason"], "missing_client_id", "--json stays on stdout");
+    assert_eq!(
+        json["reason"], "missing_client_id",
+        "--json stays on stdout"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +80,7 @@ async fn an_outage_promises_to_keep_the_connection_only_when_there_is_one() {
     for fault in [Fault::Status(503), Fault::DropConnection] {
         let home = TestHome::new();
         fake.push_token_fault(fault.clone());
-        let first = login(&home, &fake).await;
+        let first = login_without_browser(home.cli(&fake)).await;
         assert_eq!(first.code, 2, "{fault:?}: {}", first.stderr);
         assert!(
             !first.stderr.contains("keeps your connection"),
@@ -90,7 +96,7 @@ async fn an_outage_promises_to_keep_the_connection_only_when_there_is_one() {
     }
 
     let home = TestHome::new();
-    assert_eq!(login(&home, &fake).await.code, 0);
+    assert_eq!(login_without_browser(home.cli(&fake)).await.code, 0);
     let vault = home.account(&fake).vault().clone();
     let mut session = vault.load_session().await.unwrap().unwrap();
     session.access_expires_at = 1;
@@ -103,5 +109,9 @@ async fn an_outage_promises_to_keep_the_connection_only_when_there_is_one() {
         "{}",
         token.stderr
     );
-    assert_eq!(run(home.cli(&fake).arg("status")).code, 0, "still signed in");
+    assert_eq!(
+        run(home.cli(&fake).arg("status")).code,
+        0,
+        "still signed in"
+    );
 }

@@ -6,7 +6,7 @@ mod support;
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use support::cli_user::{login_answering, login_following_the_link, run, Finished};
+use support::cli_user::{login_answering, login_without_browser, run};
 use support::fake_spotify::{FakeConfig, FakeSpotify, Fault};
 use support::home::TestHome;
 use support::user;
@@ -30,9 +30,7 @@ fn fake_with_name(display_name: &str) -> FakeSpotify {
 
 /// Characters a terminal would act on or reorder; our own line breaks are the only control.
 fn raw_controls(text: &str) -> Vec<char> {
-    let bidi = |c: char| {
-        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-    };
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
     text.chars()
         .filter(|&c| (c.is_control() && c != '\n') || bidi(c))
         .collect()
@@ -47,10 +45,12 @@ fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
     text.lines().filter(|l| l.contains(needle)).collect()
 }
 
-async fn login(home: &TestHome, fake: &FakeSpotify) -> Finished {
-    let mut cmd = home.cli(fake);
-    cmd.args(["login", "--no-browser"]);
-    login_following_the_link(cmd).await
+/// A failed login's stderr: inert, with exactly one error line, which is returned.
+fn the_one_error_line(login_stderr: &str) -> &str {
+    assert_inert("login (stderr)", login_stderr);
+    let errors = lines_with(login_stderr, "spotkey:");
+    assert_eq!(errors.len(), 1, "one error line: {login_stderr:?}");
+    errors[0]
 }
 
 #[tokio::test]
@@ -58,7 +58,7 @@ async fn a_hostile_display_name_cannot_recolour_the_terminal_or_forge_a_line() {
     let fake = fake_with_name(HOSTILE_NAME);
     let home = TestHome::new();
 
-    let login = login(&home, &fake).await;
+    let login = login_without_browser(home.cli(&fake)).await;
     assert_eq!(login.code, 0, "{}", login.stderr);
     assert_inert("login (stdout)", &login.stdout);
     assert_inert("login (stderr)", &login.stderr);
@@ -89,7 +89,7 @@ async fn a_ten_thousand_character_display_name_is_shortened_on_the_terminal_only
     let fake = fake_with_name(&long);
     let home = TestHome::new();
 
-    let login = login(&home, &fake).await;
+    let login = login_without_browser(home.cli(&fake)).await;
     assert_eq!(login.code, 0, "{}", login.stderr);
     let status = run(home.cli(&fake).arg("status"));
     for (what, out) in [("login", &login.stdout), ("status", &status.stdout)] {
@@ -114,13 +114,11 @@ async fn a_hostile_error_description_from_the_token_endpoint_is_one_inert_line()
         description: "Invalid client\x1b[2J\r\nspotkey: Signed in as root\u{202E}".into(),
     });
 
-    let login = login(&home, &fake).await;
+    let login = login_without_browser(home.cli(&fake)).await;
     assert_eq!(login.code, 2, "{}", login.stderr);
-    assert_inert("login (stderr)", &login.stderr);
-    let errors = lines_with(&login.stderr, "spotkey:");
-    assert_eq!(errors.len(), 1, "one error line: {:?}", login.stderr);
-    assert!(errors[0].starts_with("spotkey: Spotify rejected"), "{errors:?}");
-    assert!(errors[0].contains("Invalid client"), "{errors:?}");
+    let error = the_one_error_line(&login.stderr);
+    assert!(error.starts_with("spotkey: Spotify rejected"), "{error}");
+    assert!(error.contains("Invalid client"), "{error}");
     assert!(login.stdout.is_empty(), "{:?}", login.stdout);
 }
 
@@ -143,14 +141,12 @@ async fn a_callback_error_value_with_control_characters_is_one_inert_line() {
     .await;
 
     assert_eq!(login.code, 2, "{}", login.stderr);
-    assert_inert("login (stderr)", &login.stderr);
-    let errors = lines_with(&login.stderr, "spotkey:");
-    assert_eq!(errors.len(), 1, "one error line: {:?}", login.stderr);
+    let error = the_one_error_line(&login.stderr);
     assert!(
-        errors[0].starts_with("spotkey: Spotify refused the sign-in request"),
-        "{errors:?}"
+        error.starts_with("spotkey: Spotify refused the sign-in request"),
+        "{error}"
     );
-    assert!(errors[0].contains("server_error"), "{errors:?}");
+    assert!(error.contains("server_error"), "{error}");
 }
 
 /// `spotkey status` with debug logs on; at least one log line must be written for the check
@@ -210,5 +206,8 @@ fn colour_codes_reach_only_a_terminal_that_wants_them() {
     assert!(coloured.contains('\x1b'), "a terminal keeps its colours");
     let plain = on_a_terminal(status_with_debug_logs(&home, &fake).env("NO_COLOR", "1"));
     assert!(plain.contains("DEBUG"), "no log line: {plain:?}");
-    assert!(!plain.contains('\x1b'), "NO_COLOR=1 still got colour: {plain:?}");
+    assert!(
+        !plain.contains('\x1b'),
+        "NO_COLOR=1 still got colour: {plain:?}"
+    );
 }

@@ -71,7 +71,8 @@ mod tests {
 
     #[test]
     fn terminal_controls_are_replaced_with_a_visible_mark() {
-        let hostile = "Ada\x1b[31m\x07\r\n\0\x7f\u{9b}31m\u{202E}nimda\u{2066}\u{200F}\u{061C}\u{2028}";
+        let hostile =
+            "Ada\x1b[31m\x07\r\n\0\x7f\u{9b}31m\u{202E}nimda\u{2066}\u{200F}\u{061C}\u{2028}";
         let shown = line(hostile, NAME);
         assert_eq!(
             shown,
@@ -82,7 +83,8 @@ mod tests {
 
     #[test]
     fn ordinary_names_are_shown_unchanged_and_not_copied() {
-        for name in ["Ada Lovelace", "Zoë", "Мария", "山田太郎", "👩‍💻 dev", "علي"] {
+        for name in ["Ada Lovelace", "Zoë", "Мария", "山田太郎", "👩‍💻 dev", "علي"]
+        {
             assert!(matches!(line(name, NAME), Cow::Borrowed(n) if n == name));
         }
     }

@@ -17,6 +17,12 @@ pub async fn login_following_the_link(cmd: Command) -> Finished {
     login_with_input(cmd, None).await
 }
 
+/// `cmd login --no-browser`, the link followed.
+pub async fn login_without_browser(mut cmd: Command) -> Finished {
+    cmd.args(["login", "--no-browser"]);
+    login_following_the_link(cmd).await
+}
+
 /// Same, with `input` written to the command's standard input first.
 pub async fn login_with_input(cmd: Command, input: Option<&[u8]>) -> Finished {
     login_answering(cmd, input, |url| async move {

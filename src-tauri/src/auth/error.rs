@@ -277,7 +277,10 @@ mod tests {
             description: None,
         }
         .during_sign_in();
-        assert!(rejected.is_permanent_rejection(), "other errors pass through");
+        assert!(
+            rejected.is_permanent_rejection(),
+            "other errors pass through"
+        );
     }
 
     #[test]
