@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use spotkey::auth::{AuthError, CancelHandle, SignInObserver};
+use spotkey::auth::{AuthError, CancelHandle, SignInObserver, SignInOutcome};
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
 use support::user::{self, IdleUser};
@@ -171,22 +171,36 @@ async fn approve_and_time_the_callback(link: &str) -> (u16, String, Duration) {
     (status, page, sent.elapsed())
 }
 
-/// One sign-in whose callback arrives while `attack` runs: the callback's latency, and the
-/// part of it spotkey spent on the code exchange and the keychain.
-async fn callback_latency(attack: impl FnOnce(&str) -> Option<Attack>) -> (Duration, Duration) {
+/// A sign-in nobody approves unless `user` does, with `user` running alongside it from the
+/// moment the link is shown. Returns the sign-in's result, when it came, and `user`'s answer.
+async fn sign_in_alongside<T>(
+    timeout: Duration,
+    user: impl AsyncFnOnce(String, &CancelHandle) -> T,
+) -> (Result<SignInOutcome, AuthError>, Instant, T) {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
     let mut config = home.config(&fake, "test-client");
-    config.timeout = SIGN_IN_TIMEOUT;
+    config.timeout = timeout;
     let account = home.account_with(config);
     let (shown, cancel) = (LinkShown::new(), CancelOnDrop(CancelHandle::new()));
-    let user = async {
-        let link = shown.link().await;
-        let _attack = attack(&link);
-        approve_and_time_the_callback(&link).await
+    let sign_in = async {
+        let result = tokio::time::timeout(STUCK, account.sign_in(&IdleUser, &shown, &cancel.0));
+        (result.await.expect("the sign-in is stuck"), Instant::now())
     };
-    let (result, (status, page, latency)) =
-        tokio::join!(account.sign_in(&IdleUser, &shown, &cancel.0), user);
+    let user = async { user(shown.link().await, &cancel.0).await };
+    let ((result, ended), answer) = tokio::join!(sign_in, user);
+    (result, ended, answer)
+}
+
+/// One sign-in whose callback arrives while `attack` runs: the callback's latency, and the
+/// part of it spotkey spent on the code exchange and the keychain.
+async fn callback_latency(attack: impl FnOnce(&str) -> Option<Attack>) -> (Duration, Duration) {
+    let (result, _, (status, page, latency)) =
+        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+            let _attack = attack(&link);
+            approve_and_time_the_callback(&link).await
+        })
+        .await;
     let outcome = result.unwrap();
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("You can close this tab"), "{page}");
@@ -213,31 +227,19 @@ async fn the_real_callback_is_answered_promptly_through_50_stalled_connections_a
     assert!(attacked < Duration::from_secs(5), "took {attacked:?}");
 }
 
-/// Starts a sign-in nobody approves; returns its link, the attack, and the sign-in's result
-/// with when it came, as the test drives it with `act`.
-async fn wait_under_attack(
+/// Stalls connections on the listener of a sign-in nobody approves, then lets the test `act`.
+async fn stalled_while(
     timeout: Duration,
     act: impl FnOnce(&CancelHandle),
-) -> (Result<(), AuthError>, Instant) {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    let mut config = home.config(&fake, "test-client");
-    config.timeout = timeout;
-    let account = home.account_with(config);
-    let (shown, cancel) = (LinkShown::new(), CancelOnDrop(CancelHandle::new()));
-    let sign_in = async {
-        let result = tokio::time::timeout(STUCK, account.sign_in(&IdleUser, &shown, &cancel.0));
-        let result = result.await.expect("the sign-in is stuck");
-        (result.map(|_| ()), Instant::now())
-    };
-    let attacker = async {
-        let mut attack = Attack::on(&shown.link().await);
+) -> (Result<SignInOutcome, AuthError>, Instant) {
+    let (result, ended, _attack) = sign_in_alongside(timeout, async |link, cancel| {
+        let mut attack = Attack::on(&link);
         attack.stall_until_answered();
         attack.stall(3);
-        act(&cancel.0);
+        act(cancel);
         attack
-    };
-    let ((result, ended), _attack) = tokio::join!(sign_in, attacker);
+    })
+    .await;
     (result, ended)
 }
 
@@ -246,7 +248,7 @@ async fn cancel_ends_the_wait_promptly_while_connections_stall() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let mut cancelled_at = None;
 
-    let (result, ended) = wait_under_attack(SIGN_IN_TIMEOUT, |cancel| {
+    let (result, ended) = stalled_while(SIGN_IN_TIMEOUT, |cancel| {
         cancelled_at = Some(Instant::now());
         cancel.cancel();
     })
@@ -262,7 +264,7 @@ async fn the_sign_in_timeout_holds_while_connections_stall() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let started = Instant::now();
 
-    let (result, ended) = wait_under_attack(Duration::from_secs(2), |_| {}).await;
+    let (result, ended) = stalled_while(Duration::from_secs(2), |_| {}).await;
 
     assert!(
         matches!(result, Err(AuthError::TimedOut { .. })),
@@ -307,27 +309,26 @@ fn send_a_32_mb_header_line(addr: SocketAddr, host: &str) -> (usize, String) {
 #[tokio::test]
 async fn a_32_mb_header_line_is_refused_without_being_buffered() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    let account = home.account(&fake);
-    let (shown, cancel) = (LinkShown::new(), CancelOnDrop(CancelHandle::new()));
-    let user = async {
-        let link = shown.link().await;
-        let (addr, host) = listener_of(&link);
-        // Peak memory from here on (writing 5 resets VmHWM to the current RSS).
-        std::fs::write("/proc/self/clear_refs", "5").unwrap();
-        let before = proc_status_kib("VmRSS:");
-        let (sent, answer) =
-            tokio::task::spawn_blocking(move || send_a_32_mb_header_line(addr, &host))
-                .await
-                .unwrap();
-        let growth = proc_status_kib("VmHWM:").saturating_sub(before);
-        let callback = approve_and_time_the_callback(&link).await;
-        (sent, answer, growth, callback)
-    };
 
-    let (result, (sent, answer, growth_kib, (status, page, _))) =
-        tokio::join!(account.sign_in(&IdleUser, &shown, &cancel.0), user);
+    let (result, _, (sent, answer, growth_kib, (status, page, _))) =
+        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+            let (addr, host) = listener_of(&link);
+            // Peak memory from here on (writing 5 resets VmHWM to the current RSS).
+            std::fs::write("/proc/self/clear_refs", "5").unwrap();
+            let before = proc_status_kib("VmRSS:");
+            let (sent, answer) =
+                tokio::task::spawn_blocking(move || send_a_32_mb_header_line(addr, &host))
+                    .await
+                    .unwrap();
+            let growth = proc_status_kib("VmHWM:").saturating_sub(before);
+            (
+                sent,
+                answer,
+                growth,
+                approve_and_time_the_callback(&link).await,
+            )
+        })
+        .await;
 
     println!(
         "32 MB header line: listener took {sent} bytes of it; peak RSS growth {growth_kib} KiB"
@@ -342,35 +343,41 @@ async fn a_32_mb_header_line_is_refused_without_being_buffered() {
     assert_eq!(status, 200, "{page}");
 }
 
+/// Sends a POST head announcing a 1 MB body that never comes; returns the answer, whether it
+/// was still incomplete (no end of connection) after `STUCK`, how long it took, and the
+/// connection, which stays open on this side.
+fn post_a_head_without_its_body(
+    addr: SocketAddr,
+    host: &str,
+) -> (String, bool, Duration, TcpStream) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(STUCK)).unwrap();
+    let head = format!("POST /callback HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let sent = Instant::now();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let timed_out =
+        matches!(&read, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut));
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    (answer, timed_out, sent.elapsed(), stream)
+}
+
 #[tokio::test]
 async fn a_request_body_is_never_waited_for() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    let account = home.account(&fake);
-    let (shown, cancel) = (LinkShown::new(), CancelOnDrop(CancelHandle::new()));
-    let user = async {
-        let link = shown.link().await;
-        let (addr, host) = listener_of(&link);
-        let answer = tokio::task::spawn_blocking(move || {
-            let mut stream = TcpStream::connect(addr).unwrap();
-            stream.set_read_timeout(Some(STUCK)).unwrap();
-            let head = format!("POST /callback HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n");
-            stream.write_all(head.as_bytes()).unwrap();
-            let sent = Instant::now();
-            let mut answer = Vec::new();
-            // The body never comes: the answer, and the end of the connection, must.
-            let read = stream.read_to_end(&mut answer);
-            let timed_out = matches!(&read, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut));
-            (String::from_utf8_lossy(&answer).into_owned(), timed_out, sent.elapsed(), stream)
-        })
-        .await
-        .unwrap();
-        (answer, approve_and_time_the_callback(&link).await)
-    };
 
-    let (result, ((answer, timed_out, took, _still_open), (status, page, _))) =
-        tokio::join!(account.sign_in(&IdleUser, &shown, &cancel.0), user);
+    let (result, _, ((answer, timed_out, took, _still_open), (status, page, _))) =
+        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+            let (addr, host) = listener_of(&link);
+            let posted =
+                tokio::task::spawn_blocking(move || post_a_head_without_its_body(addr, &host));
+            (
+                posted.await.unwrap(),
+                approve_and_time_the_callback(&link).await,
+            )
+        })
+        .await;
 
     assert!(answer.starts_with("HTTP/1.1 405 "), "{answer:.200}");
     assert!(
