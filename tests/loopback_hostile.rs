@@ -387,3 +387,67 @@ async fn a_request_body_is_never_waited_for() {
     result.unwrap();
     assert_eq!(status, 200, "{page}");
 }
+
+/// Threads of this test process.
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").unwrap().count()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_hundred_stalled_connections_take_a_bounded_number_of_threads() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+
+    let (result, _, (before, during, (status, page, _))) =
+        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+            let before = thread_count();
+            let mut attack = Attack::on(&link);
+            for _ in 0..100 {
+                attack.stall_after("GET /callback?state=y HTTP/1.1\r\nX-Slow: ");
+            }
+            // Connections are taken in order: once this one is answered, all 100 were taken.
+            attack.stall_until_answered();
+            let during = thread_count();
+            (before, during, approve_and_time_the_callback(&link).await)
+        })
+        .await;
+
+    println!("threads: {before} before 100 stalled connections, {during} with them");
+    assert!(during < before + 70, "{before} threads became {during}");
+    result.unwrap();
+    assert_eq!(status, 200, "{page}");
+}
+
+/// Trickles a request head one byte every 100 ms; how long until the listener hangs up.
+fn trickle_a_head(addr: SocketAddr) -> Duration {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let started = Instant::now();
+    stream.write_all(b"GET /callback?state=").unwrap();
+    while started.elapsed() < STUCK && stream.write_all(b"a").is_ok() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn a_trickled_request_head_is_cut_off_after_a_few_seconds() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+
+    let (result, _, (hung_up_after, (status, page, _))) =
+        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+            let (addr, _) = listener_of(&link);
+            let trickle = tokio::task::spawn_blocking(move || trickle_a_head(addr));
+            // Before the callback: once the attempt is decided every connection is cut anyway.
+            let hung_up_after = trickle.await.unwrap();
+            (hung_up_after, approve_and_time_the_callback(&link).await)
+        })
+        .await;
+
+    println!("a trickled head was cut off after {hung_up_after:?}");
+    assert!(
+        hung_up_after < Duration::from_secs(6),
+        "still open after {hung_up_after:?}"
+    );
+    result.unwrap();
+    assert_eq!(status, 200, "{page}");
+}
