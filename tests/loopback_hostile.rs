@@ -21,6 +21,9 @@ use tokio::sync::watch;
 const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a test waits for an answer before calling the listener stuck.
 const STUCK: Duration = Duration::from_secs(10);
+/// How long a whole sign-in may take in a test: longer than every wait of the test's own, so
+/// a stuck listener fails the assertion about what the user saw first.
+const SIGN_IN_STUCK: Duration = Duration::from_secs(30);
 
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -184,7 +187,8 @@ async fn sign_in_alongside<T>(
     let account = home.account_with(config);
     let (shown, cancel) = (LinkShown::new(), CancelOnDrop(CancelHandle::new()));
     let sign_in = async {
-        let result = tokio::time::timeout(STUCK, account.sign_in(&IdleUser, &shown, &cancel.0));
+        let result = account.sign_in(&IdleUser, &shown, &cancel.0);
+        let result = tokio::time::timeout(SIGN_IN_STUCK, result);
         (result.await.expect("the sign-in is stuck"), Instant::now())
     };
     let user = async { user(shown.link().await, &cancel.0).await };
@@ -310,35 +314,23 @@ fn send_a_32_mb_header_line(addr: SocketAddr, host: &str) -> (usize, String) {
 async fn a_32_mb_header_line_is_refused_without_being_buffered() {
     let _serial = ONE_AT_A_TIME.lock().await;
 
-    let (result, _, (sent, answer, growth_kib, (status, page, _))) =
-        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
-            let (addr, host) = listener_of(&link);
-            // Peak memory from here on (writing 5 resets VmHWM to the current RSS).
-            std::fs::write("/proc/self/clear_refs", "5").unwrap();
-            let before = proc_status_kib("VmRSS:");
-            let (sent, answer) =
-                tokio::task::spawn_blocking(move || send_a_32_mb_header_line(addr, &host))
-                    .await
-                    .unwrap();
-            let growth = proc_status_kib("VmHWM:").saturating_sub(before);
-            (
-                sent,
-                answer,
-                growth,
-                approve_and_time_the_callback(&link).await,
-            )
-        })
-        .await;
+    let (result, _, (status, page, _)) = sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+        let (addr, host) = listener_of(&link);
+        // Peak memory from here on (writing 5 resets VmHWM to the current RSS).
+        std::fs::write("/proc/self/clear_refs", "5").unwrap();
+        let before = proc_status_kib("VmRSS:");
+        let sender = tokio::task::spawn_blocking(move || send_a_32_mb_header_line(addr, &host));
+        let (sent, answer) = sender.await.unwrap();
+        let growth_kib = proc_status_kib("VmHWM:").saturating_sub(before);
+        println!("32 MB header line: listener took {sent} bytes; peak RSS growth {growth_kib} KiB");
+        let refused = answer.is_empty() || answer.starts_with("HTTP/1.1 431 ");
+        assert!(refused, "{answer:.200}");
+        assert!(sent < 32 * 1024 * 1024, "the listener took the whole line");
+        assert!(growth_kib < 16 * 1024, "memory grew by {growth_kib} KiB");
+        approve_and_time_the_callback(&link).await
+    })
+    .await;
 
-    println!(
-        "32 MB header line: listener took {sent} bytes of it; peak RSS growth {growth_kib} KiB"
-    );
-    assert!(
-        answer.is_empty() || answer.starts_with("HTTP/1.1 431 "),
-        "{answer:.200}"
-    );
-    assert!(sent < 32 * 1024 * 1024, "the listener took the whole line");
-    assert!(growth_kib < 16 * 1024, "memory grew by {growth_kib} KiB");
     result.unwrap();
     assert_eq!(status, 200, "{page}");
 }
@@ -367,23 +359,17 @@ fn post_a_head_without_its_body(
 async fn a_request_body_is_never_waited_for() {
     let _serial = ONE_AT_A_TIME.lock().await;
 
-    let (result, _, ((answer, timed_out, took, _still_open), (status, page, _))) =
-        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
-            let (addr, host) = listener_of(&link);
-            let posted =
-                tokio::task::spawn_blocking(move || post_a_head_without_its_body(addr, &host));
-            (
-                posted.await.unwrap(),
-                approve_and_time_the_callback(&link).await,
-            )
-        })
-        .await;
+    let (result, _, (status, page, _)) = sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+        let (addr, host) = listener_of(&link);
+        let poster = tokio::task::spawn_blocking(move || post_a_head_without_its_body(addr, &host));
+        let (answer, timed_out, took, _still_open) = poster.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 405 "), "{answer:.200}");
+        let closed = !timed_out && took < Duration::from_secs(3);
+        assert!(closed, "answered and closed after {took:?}");
+        approve_and_time_the_callback(&link).await
+    })
+    .await;
 
-    assert!(answer.starts_with("HTTP/1.1 405 "), "{answer:.200}");
-    assert!(
-        !timed_out && took < Duration::from_secs(3),
-        "answered and closed after {took:?}"
-    );
     result.unwrap();
     assert_eq!(status, 200, "{page}");
 }
@@ -398,22 +384,21 @@ fn thread_count() -> usize {
 async fn a_hundred_stalled_connections_take_a_bounded_number_of_threads() {
     let _serial = ONE_AT_A_TIME.lock().await;
 
-    let (result, _, (before, during, (status, page, _))) =
-        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
-            let before = thread_count();
-            let mut attack = Attack::on(&link);
-            for _ in 0..100 {
-                attack.stall_after("GET /callback?state=y HTTP/1.1\r\nX-Slow: ");
-            }
-            // Connections are taken in order: once this one is answered, all 100 were taken.
-            attack.stall_until_answered();
-            let during = thread_count();
-            (before, during, approve_and_time_the_callback(&link).await)
-        })
-        .await;
+    let (result, _, (status, page, _)) = sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+        let before = thread_count();
+        let mut attack = Attack::on(&link);
+        for _ in 0..100 {
+            attack.stall_after("GET /callback?state=y HTTP/1.1\r\nX-Slow: ");
+        }
+        // Connections are taken in order: once this one is answered, all 100 were taken.
+        attack.stall_until_answered();
+        let during = thread_count();
+        println!("threads: {before} before 100 stalled connections, {during} with them");
+        assert!(during < before + 70, "{before} threads became {during}");
+        approve_and_time_the_callback(&link).await
+    })
+    .await;
 
-    println!("threads: {before} before 100 stalled connections, {during} with them");
-    assert!(during < before + 70, "{before} threads became {during}");
     result.unwrap();
     assert_eq!(status, 200, "{page}");
 }
@@ -433,21 +418,18 @@ fn trickle_a_head(addr: SocketAddr) -> Duration {
 async fn a_trickled_request_head_is_cut_off_after_a_few_seconds() {
     let _serial = ONE_AT_A_TIME.lock().await;
 
-    let (result, _, (hung_up_after, (status, page, _))) =
-        sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
-            let (addr, _) = listener_of(&link);
-            let trickle = tokio::task::spawn_blocking(move || trickle_a_head(addr));
-            // Before the callback: once the attempt is decided every connection is cut anyway.
-            let hung_up_after = trickle.await.unwrap();
-            (hung_up_after, approve_and_time_the_callback(&link).await)
-        })
-        .await;
+    let (result, _, (status, page, _)) = sign_in_alongside(SIGN_IN_TIMEOUT, async |link, _| {
+        let (addr, _) = listener_of(&link);
+        // Before the callback: once the attempt is decided every connection is cut anyway.
+        let trickle = tokio::task::spawn_blocking(move || trickle_a_head(addr));
+        let hung_up_after = trickle.await.unwrap();
+        println!("a trickled head was cut off after {hung_up_after:?}");
+        let cut = hung_up_after < Duration::from_secs(6);
+        assert!(cut, "still open after {hung_up_after:?}");
+        approve_and_time_the_callback(&link).await
+    })
+    .await;
 
-    println!("a trickled head was cut off after {hung_up_after:?}");
-    assert!(
-        hung_up_after < Duration::from_secs(6),
-        "still open after {hung_up_after:?}"
-    );
     result.unwrap();
     assert_eq!(status, 200, "{page}");
 }
