@@ -1,9 +1,42 @@
-//! The pages the browser shows after Spotify redirects to the loopback listener.
-//! Self-contained (no external resources, RFC 9700 §4.2.4), reflected text HTML-escaped,
-//! never cached, never sending a Referer.
-use tiny_http::{Header, Response, StatusCode};
+//! The pages the browser shows after Spotify redirects to the loopback listener, as complete
+//! HTTP/1.1 responses. Self-contained (no external resources, RFC 9700 §4.2.4), reflected text
+//! HTML-escaped, never cached, never sending a Referer, and always `Connection: close`: the
+//! listener answers one request per connection and never reads a request body.
 
-pub type Page = Response<std::io::Cursor<Vec<u8>>>;
+/// One complete answer: status line, headers and an HTML body.
+pub struct Page {
+    status: u16,
+    extra_headers: &'static str,
+    body: String,
+}
+
+impl Page {
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The bytes to write to the socket.
+    pub fn to_http(&self) -> Vec<u8> {
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\n\
+Content-Type: text/html; charset=utf-8\r\n\
+Content-Length: {length}\r\n\
+Connection: close\r\n\
+Referrer-Policy: no-referrer\r\n\
+Cache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\n\
+Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\r\n\
+{extra}\r\n",
+            status = self.status,
+            reason = reason(self.status),
+            length = self.body.len(),
+            extra = self.extra_headers,
+        );
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(self.body.as_bytes());
+        bytes
+    }
+}
 
 pub fn success() -> Page {
     page(
@@ -30,13 +63,14 @@ pub fn not_found() -> Page {
 }
 
 pub fn method_not_allowed() -> Page {
-    let mut p = page(
-        405,
-        "Method not allowed",
-        "spotkey only answers GET /callback.",
-    );
-    p.add_header(header("Allow", "GET"));
-    p
+    Page {
+        extra_headers: "Allow: GET\r\n",
+        ..page(
+            405,
+            "Method not allowed",
+            "spotkey only answers GET /callback.",
+        )
+    }
 }
 
 pub fn bad_host() -> Page {
@@ -47,8 +81,20 @@ pub fn bad_host() -> Page {
     )
 }
 
+pub fn bad_request() -> Page {
+    page(400, "Bad request", "spotkey could not read this request.")
+}
+
+pub fn head_too_large() -> Page {
+    page(
+        431,
+        "Request too large",
+        "The request's headers are too large for spotkey's sign-in listener.",
+    )
+}
+
 fn page(status: u16, title: &str, message: &str) -> Page {
-    let html = format!(
+    let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
 <title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#191414}}\
 h1{{font-size:1.4rem;border-left:4px solid #1db954;padding-left:.6rem}}@media(prefers-color-scheme:dark){{body{{background:#121212;color:#eee}}}}</style></head>\
@@ -56,21 +102,22 @@ h1{{font-size:1.4rem;border-left:4px solid #1db954;padding-left:.6rem}}@media(pr
         title = escape_html(title),
         message = escape_html(message)
     );
-    Response::from_data(html.into_bytes())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header(
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-        ))
+    Page {
+        status,
+        extra_headers: "",
+        body,
+    }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and values are valid")
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "",
+    }
 }
 
 pub fn escape_html(text: &str) -> String {
@@ -92,6 +139,11 @@ pub fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn head_of(page: &Page) -> String {
+        let text = String::from_utf8(page.to_http()).unwrap();
+        text.split("\r\n\r\n").next().unwrap().to_string()
+    }
+
     #[test]
     fn reflected_text_is_escaped() {
         assert_eq!(
@@ -103,13 +155,23 @@ mod tests {
     #[test]
     fn pages_are_private_and_self_contained() {
         let p = failure("<img src=https://evil.example/x>");
-        let headers: Vec<String> = p
-            .headers()
-            .iter()
-            .map(|h| format!("{}: {}", h.field, h.value))
-            .collect();
-        assert!(headers.contains(&"Referrer-Policy: no-referrer".to_string()));
-        assert!(headers.contains(&"Cache-Control: no-store".to_string()));
-        assert_eq!(p.status_code().0, 400);
+        let head = head_of(&p);
+        assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{head}");
+        assert!(head.contains("\r\nReferrer-Policy: no-referrer"));
+        assert!(head.contains("\r\nCache-Control: no-store"));
+        assert!(head.contains("\r\nConnection: close"));
+        let body = String::from_utf8(p.to_http()).unwrap();
+        assert!(!body.contains("<img"), "reflected markup is inert");
+    }
+
+    #[test]
+    fn content_length_is_the_body_length_and_405_says_what_is_allowed() {
+        let p = method_not_allowed();
+        let bytes = p.to_http();
+        let text = String::from_utf8(bytes).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains(&format!("Content-Length: {}", body.len())));
+        assert!(head.contains("\r\nAllow: GET"), "{head}");
+        assert_eq!(p.status(), 405);
     }
 }

@@ -85,6 +85,8 @@ pub enum AuthError {
         #[source]
         source: std::io::Error,
     },
+    #[error("spotkey's sign-in listener ended unexpectedly ({reason}). Start the sign-in again; if this keeps happening, please report it.")]
+    ListenerFailed { reason: &'static str },
     #[error("You declined access in the browser, so spotkey is not connected. Sign in again when you are ready.")]
     Denied,
     #[error("Spotify refused the sign-in request ({}). Check the requested scopes and the app's settings on the Spotify dashboard.", inert::line(.error, DESCRIPTION))]
@@ -187,6 +189,7 @@ impl AuthError {
             Self::InvalidConfig(_) => "invalid_config",
             Self::PortInUse { .. } => "port_in_use",
             Self::Bind { .. } => "bind_failed",
+            Self::ListenerFailed { .. } => "listener_failed",
             Self::Denied => "access_denied",
             Self::AuthorizeFailed { .. } => "authorize_failed",
             Self::TimedOut { .. } => "timed_out",

@@ -1,20 +1,34 @@
 //! The loopback redirect listener (RFC 8252 §7.3): bound to the loopback literal only, only
-//! while one sign-in is pending. It answers exactly one valid `GET /callback` and keeps
+//! while one sign-in is pending. It hands over exactly one valid `GET /callback` and keeps
 //! waiting through everything else (favicon, prefetch, a hostile page with a wrong `state`).
-//! It never logs request lines or URLs: they carry the authorization code.
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+//! No connection can hold up the wait: each is served on its own thread under deadlines
+//! (see `connection`), and the wait itself only accepts, watches the clock and the cancel
+//! flag, and listens for a deciding outcome. It never logs request lines or URLs: they carry
+//! the authorization code.
+mod connection;
+mod head;
+mod route;
+
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Method, Request, Server};
-
-use super::callback_page::{self, Page};
+use super::callback_page::Page;
 use super::error::AuthError;
 use super::secret::{AuthCode, State};
+use connection::{Connections, Decided};
+use route::Route;
 
-/// How often the wait loop looks at the cancel flag; a request wakes it at once.
-const CANCEL_POLL: Duration = Duration::from_millis(50);
+/// How often the wait looks for new connections and at the cancel flag (the socket is
+/// non-blocking so that no client can keep the wait inside `accept`); a deciding outcome
+/// wakes it at once.
+const POLL: Duration = Duration::from_millis(10);
+/// Connections accepted in one go before the clock and the cancel flag are looked at again.
+const ACCEPT_BATCH: usize = 64;
+/// No sign-in waits longer than this, whatever the configuration says.
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Cancels a pending sign-in from another thread or task (the GUI's Cancel button).
 #[derive(Clone, Default)]
@@ -33,7 +47,7 @@ impl CancelHandle {
 }
 
 pub struct Listener {
-    server: Server,
+    socket: TcpListener,
     host: String,
 }
 
@@ -51,12 +65,13 @@ impl Callback {
 }
 
 /// The browser's callback request, answered once the outcome is known.
-pub struct Responder(Request);
+pub struct Responder(TcpStream);
 
 impl Responder {
+    /// Bounded by the write deadline; the page fits in the socket's empty send buffer, so in
+    /// practice it never waits at all.
     pub fn finish(self, page: Page) {
-        // The browser may already have gone away; nothing to do about that.
-        let _ = self.0.respond(page);
+        connection::answer(self.0, &page);
     }
 }
 
@@ -68,9 +83,9 @@ impl Listener {
     /// `PortInUse` for a fixed port that is taken; `Bind` when no loopback address can be bound.
     pub fn bind(port: Option<u16>) -> Result<Self, AuthError> {
         let v4 = SocketAddr::from((Ipv4Addr::LOCALHOST, port.unwrap_or(0)));
-        let listener = match TcpListener::bind(v4) {
+        let socket = match TcpListener::bind(v4) {
             Ok(l) => l,
-            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            Err(e) if e.kind() == ErrorKind::AddrInUse => {
                 return Err(AuthError::PortInUse {
                     port: port.unwrap_or(0),
                 })
@@ -83,16 +98,15 @@ impl Listener {
                 })?
             }
         };
-        let addr = listener.local_addr().map_err(|e| AuthError::Bind {
-            addr: v4.to_string(),
-            source: e,
-        })?;
-        let server = Server::from_listener(listener, None).map_err(|e| AuthError::Bind {
-            addr: addr.to_string(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        let addr = socket
+            .local_addr()
+            .and_then(|addr| socket.set_nonblocking(true).map(|()| addr))
+            .map_err(|e| AuthError::Bind {
+                addr: v4.to_string(),
+                source: e,
+            })?;
         Ok(Self {
-            server,
+            socket,
             host: addr.to_string(),
         })
     }
@@ -102,112 +116,60 @@ impl Listener {
         format!("http://{}/callback", self.host)
     }
 
-    /// Blocks until the one valid callback, the user's refusal, the deadline or a cancel.
-    /// Dropping `self` afterwards closes the port.
+    /// Blocks until the one valid callback, the user's refusal, the deadline or a cancel,
+    /// whatever any connection does. Connections still being served when it returns are cut;
+    /// dropping `self` afterwards closes the port.
     pub fn wait(
         &self,
-        state: &State,
+        state: State,
         timeout: Duration,
         cancel: &CancelHandle,
     ) -> Result<Callback, AuthError> {
-        let deadline = Instant::now() + timeout;
+        let timeout = timeout.min(MAX_WAIT);
+        let started = Instant::now();
+        let (decided, outcomes) = mpsc::channel();
+        let mut connections = Connections::new(Route::new(self.host.clone(), state), decided);
         loop {
             if cancel.is_cancelled() {
                 return Err(AuthError::Cancelled);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = timeout.saturating_sub(started.elapsed());
             if left.is_zero() {
                 return Err(AuthError::TimedOut { after: timeout });
             }
-            match self.server.recv_timeout(left.min(CANCEL_POLL)) {
-                Ok(Some(request)) => {
-                    if let Some(outcome) = self.handle(request, state) {
-                        return outcome;
-                    }
+            let more_waiting = self.admit_waiting(&mut connections);
+            let pause = if more_waiting {
+                Duration::ZERO
+            } else {
+                left.min(POLL)
+            };
+            match outcomes.recv_timeout(pause) {
+                Ok(Decided::Code(code, stream)) => {
+                    return Ok(Callback {
+                        code,
+                        pending: Responder(stream),
+                    })
                 }
-                Ok(None) => {}
+                Ok(Decided::End(err)) => return Err(err),
+                // Nothing decided yet (`connections` keeps a sender, so never disconnected).
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Hands every waiting connection to `connections`; true when more may be waiting.
+    fn admit_waiting(&self, connections: &mut Connections) -> bool {
+        for _ in 0..ACCEPT_BATCH {
+            match self.socket.accept() {
+                Ok((stream, _peer)) => connections.admit(stream),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
                 Err(e) => {
-                    tracing::debug!(error = %e, "loopback listener error; still waiting");
+                    // E.g. out of file descriptors: try again after a pause.
+                    tracing::debug!(error = %e, "loopback accept failed; still waiting");
+                    return false;
                 }
             }
         }
-    }
-
-    /// `None` = answered and keep waiting; `Some` = the attempt is decided.
-    fn handle(&self, request: Request, state: &State) -> Option<Result<Callback, AuthError>> {
-        let verdict = classify(&request, &self.host, state);
-        match verdict {
-            Verdict::Reply(page) => {
-                let _ = request.respond(page);
-                None
-            }
-            Verdict::Code(code) => Some(Ok(Callback {
-                code,
-                pending: Responder(request),
-            })),
-            Verdict::End(err) => {
-                let _ = request.respond(callback_page::failure(&err.to_string()));
-                Some(Err(err))
-            }
-        }
-    }
-}
-
-enum Verdict {
-    Reply(Page),
-    Code(AuthCode),
-    End(AuthError),
-}
-
-fn classify(request: &Request, host: &str, state: &State) -> Verdict {
-    let url = request.url();
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    if path != "/callback" {
-        return Verdict::Reply(callback_page::not_found());
-    }
-    if request.method() != &Method::Get {
-        return Verdict::Reply(callback_page::method_not_allowed());
-    }
-    // DNS-rebinding guard: a page on evil.example resolving to 127.0.0.1 sends its own Host.
-    let host_ok = request
-        .headers()
-        .iter()
-        .any(|h| h.field.equiv("Host") && h.value.as_str() == host);
-    if !host_ok {
-        return Verdict::Reply(callback_page::bad_host());
-    }
-    let params = CallbackParams::parse(query);
-    if !params.state.as_deref().is_some_and(|s| state.matches(s)) {
-        // RFC 9700 §2.1: a wrong state must neither complete nor abort the pending sign-in.
-        return Verdict::Reply(callback_page::state_mismatch());
-    }
-    match (params.code, params.error) {
-        (_, Some(e)) if e == "access_denied" => Verdict::End(AuthError::Denied),
-        (_, Some(e)) => Verdict::End(AuthError::AuthorizeFailed { error: e.chars().take(64).collect() }),
-        (Some(code), None) if !code.is_empty() => Verdict::Code(AuthCode::new(code)),
-        _ => Verdict::Reply(callback_page::failure("Spotify's redirect carried no authorization code. Start the sign-in again from spotkey.")),
-    }
-}
-
-/// The parameters we read from the redirect; unknown extras (e.g. `iss`) are ignored.
-#[derive(Default)]
-struct CallbackParams {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-}
-
-impl CallbackParams {
-    fn parse(query: &str) -> Self {
-        let mut p = Self::default();
-        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-            match &*k {
-                "code" => p.code = Some(v.into_owned()),
-                "state" => p.state = Some(v.into_owned()),
-                "error" => p.error = Some(v.into_owned()),
-                _ => {}
-            }
-        }
-        p
+        true
     }
 }

@@ -86,13 +86,17 @@ impl Account {
         } = request;
         let (timeout, cancel) = (self.config.timeout, cancel.clone());
         let waited = tokio::task::spawn_blocking(move || {
-            let callback = listener.wait(&state, timeout, &cancel);
+            let callback = listener.wait(state, timeout, &cancel);
             (listener, callback)
         })
         .await
-        .map_err(|e| AuthError::Bind {
-            addr: redirect_uri.clone(),
-            source: std::io::Error::other(e.to_string()),
+        .map_err(|e| AuthError::ListenerFailed {
+            // Only the kind: a panic's message is not ours to show.
+            reason: if e.is_panic() {
+                "it crashed"
+            } else {
+                "it was stopped"
+            },
         })?;
         let (listener, callback) = waited;
         let (code, responder) = callback?.into_parts();
