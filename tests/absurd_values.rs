@@ -54,7 +54,11 @@ fn clear_text_endpoints_are_refused_naming_the_variable() {
             assert_one_line_naming(&out, variable);
         }
         // A loopback literal is accepted: status reads only the keychain (signed out: 1).
-        for url in ["http://127.5.6.7:1", "http://[::1]:1/v1", "https://example.com"] {
+        for url in [
+            "http://127.5.6.7:1",
+            "http://[::1]:1/v1",
+            "https://example.com",
+        ] {
             let out = run(home.cli(&fake).arg("status").env(variable, url));
             assert_eq!(out.code, 1, "{url}: {}", out.stderr);
         }
@@ -73,7 +77,11 @@ fn a_path_like_keychain_service_is_refused_and_creates_nothing() {
                 .arg(command)
                 .env("SPOTKEY_KEYCHAIN_SERVICE", service));
             assert_one_line_naming(&out, "SPOTKEY_KEYCHAIN_SERVICE");
-            assert_eq!(entries(home.root()), Vec::<String>::new(), "{command} {service:?}");
+            assert_eq!(
+                entries(home.root()),
+                Vec::<String>::new(),
+                "{command} {service:?}"
+            );
         }
     }
 }
@@ -130,7 +138,11 @@ async fn absurd_times_in_the_keychain_neither_panic_nor_pin_the_token() {
 
         let human = run(home.cli(&fake).arg("status"));
         assert_eq!(human.code, 0, "{times}: {}", human.stderr);
-        assert!(human.stdout.contains("expired; refreshed on next use"), "{}", human.stdout);
+        assert!(
+            human.stdout.contains("expired; refreshed on next use"),
+            "{}",
+            human.stdout
+        );
         let status = run(home.cli(&fake).args(["status", "--json"]));
         assert_eq!(status.code, 0, "{times}: {}", status.stderr);
         let json: Value = serde_json::from_str(&status.stdout).unwrap();
@@ -138,10 +150,17 @@ async fn absurd_times_in_the_keychain_neither_panic_nor_pin_the_token() {
 
         let token = run(home.cli(&fake).arg("token"));
         assert_eq!(token.code, 0, "{times}: {}", token.stderr);
-        assert_ne!(token.stdout.trim(), "BQD_stale", "{times}: the token was pinned");
+        assert_ne!(
+            token.stdout.trim(),
+            "BQD_stale",
+            "{times}: the token was pinned"
+        );
         assert_eq!(fake.token_requests("refresh_token"), 1, "{times}");
         let again = run(home.cli(&fake).arg("token"));
-        assert_eq!(again.stdout, token.stdout, "a sane expiry now: no second refresh");
+        assert_eq!(
+            again.stdout, token.stdout,
+            "a sane expiry now: no second refresh"
+        );
         assert_eq!(fake.token_requests("refresh_token"), 1, "{times}");
     }
 }

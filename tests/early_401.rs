@@ -44,7 +44,11 @@ async fn the_app_answers_an_early_401_with_one_refresh_and_one_retry() {
 
     assert_eq!(profile.id, "fakeuser");
     assert_eq!(fake.token_requests("refresh_token"), 1);
-    assert_eq!(me_requests(&fake) - me_before, 2, "the rejected call and one retry");
+    assert_eq!(
+        me_requests(&fake) - me_before,
+        2,
+        "the rejected call and one retry"
+    );
 }
 
 #[tokio::test]
@@ -73,12 +77,20 @@ async fn five_scripts_that_saw_a_401_cause_exactly_one_refresh() {
         .into_iter()
         .map(|c| {
             let out = c.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8_lossy(&out.stdout).trim().to_string()
         })
         .collect();
 
-    assert_eq!(fake.token_requests("refresh_token"), 1, "one refresh across processes");
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        1,
+        "one refresh across processes"
+    );
     tokens.dedup();
     assert_eq!(tokens.len(), 1, "all print the same new token");
     assert_ne!(tokens[0], rejected);

@@ -59,7 +59,11 @@ async fn the_desktop_refresher_waits_about_a_lifetime_between_refreshes() {
             "the refresher would wake after {due:?}"
         );
     }
-    assert_eq!(fake.token_requests("refresh_token"), 0, "the new token is fresh");
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        0,
+        "the new token is fresh"
+    );
 
     // 55 s later (as after the refresher's sleep): one refresh, then again a long sleep.
     let now = now_unix();

@@ -46,8 +46,7 @@ impl Backoff {
     /// How long we must still wait, or None when a try is allowed now. A clock that jumped
     /// backwards cannot stretch the wait past `MAX_WAIT`.
     pub fn remaining(&self, now: u64) -> Option<Duration> {
-        (self.not_before > now)
-            .then(|| Duration::from_secs((self.not_before - now).min(MAX_WAIT)))
+        (self.not_before > now).then(|| Duration::from_secs((self.not_before - now).min(MAX_WAIT)))
     }
 }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::error::AuthError;
 use super::expiry::Expiry;
 use super::files;
-use super::session::lenient_u64;
 use super::profile::Profile;
+use super::session::lenient_u64;
 
 /// Why there is no session, when spotkey ended it rather than the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

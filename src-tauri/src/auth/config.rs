@@ -361,7 +361,10 @@ mod tests {
             "https://user:pw@example.com",
         ] {
             let e = resolve_urls(bad, ok).unwrap_err().to_string();
-            assert!(e.contains("SPOTKEY_ACCOUNTS_URL") && !e.contains('\n'), "{bad}: {e}");
+            assert!(
+                e.contains("SPOTKEY_ACCOUNTS_URL") && !e.contains('\n'),
+                "{bad}: {e}"
+            );
             let e = resolve_urls(ok, bad).unwrap_err().to_string();
             assert!(e.contains("SPOTKEY_API_URL"), "{bad}: {e}");
         }

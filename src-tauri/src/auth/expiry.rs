@@ -157,7 +157,10 @@ mod tests {
     fn absurd_lifetimes_are_clamped() {
         assert_eq!(Expiry::issued(NOW, 0, NOW).lifetime(), 1);
         assert_eq!(Expiry::issued(NOW, u64::MAX, NOW).lifetime(), 86_400);
-        assert_eq!(Expiry::issued(u64::MAX, u64::MAX, u64::MAX).expires_at, LATEST_TIME);
+        assert_eq!(
+            Expiry::issued(u64::MAX, u64::MAX, u64::MAX).expires_at,
+            LATEST_TIME
+        );
     }
 
     #[test]

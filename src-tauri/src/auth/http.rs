@@ -59,8 +59,16 @@ mod tests {
     fn retry_after_is_bounded_and_garbage_is_ignored() {
         assert_eq!(header("7"), Some(Duration::from_secs(7)));
         assert_eq!(header("999999999"), Some(Duration::from_secs(3600)));
-        assert_eq!(header("18446744073709551615"), Some(Duration::from_secs(3600)));
-        for garbage in ["-1", "1e9", "99999999999999999999999", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+        assert_eq!(
+            header("18446744073709551615"),
+            Some(Duration::from_secs(3600))
+        );
+        for garbage in [
+            "-1",
+            "1e9",
+            "99999999999999999999999",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
             assert_eq!(header(garbage), None, "{garbage}");
         }
     }
