@@ -246,7 +246,8 @@ impl Account {
                     AuthError::RateLimited { retry_after } => *retry_after,
                     _ => None,
                 };
-                gate.backoff.failed(now, retry_after);
+                // Retry-After counts from the answer, not from when the caller asked.
+                gate.backoff.failed(now_unix(), retry_after);
                 tracing::warn!(
                     code = e.code(),
                     "refresh failed temporarily; keeping the session"
