@@ -201,15 +201,35 @@ async fn tray_connect_before_setup_opens_the_window_instead() {
     assert_eq!(app.browser.opened_count(), 0);
 }
 
+/// Access tokens due for renewal a second after they are issued.
+const SHORT_TTL: u64 = 2;
+
+/// The refresher's step, repeated after the sleep it asks for (as its timer would) until it
+/// has tried a refresh. Returns what that try asked for.
+async fn refresh_when_due(app: &Desktop, fake: &FakeSpotify, profile: bool) -> Option<Duration> {
+    let before = fake.requests().len();
+    for _ in 0..10 {
+        let next = app.controller.refresh_once(profile).await;
+        match next {
+            Some(wait) if fake.token_requests("refresh_token") == 0 => {
+                assert!(wait <= Duration::from_secs(SHORT_TTL), "{wait:?}");
+                tokio::time::sleep(wait).await;
+            }
+            _ => return next,
+        }
+    }
+    panic!("no refresh was tried ({} requests before)", before)
+}
+
 #[tokio::test]
 async fn no_token_or_secret_ever_reaches_the_window() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
     let app = desktop(&home, &fake, Some("test-client"));
-    fake.set_access_token_ttl(60); // refresh due at once: rotation happens too
+    fake.set_access_token_ttl(SHORT_TTL); // a refresh soon: rotation happens too
 
     let mut replies = vec![serde_json::to_string(&app.signed_in().await).unwrap()];
-    app.controller.refresh_once(true).await;
+    refresh_when_due(&app, &fake, true).await;
     replies.push(serde_json::to_string(&app.controller.retry().await).unwrap());
     replies.push(serde_json::to_string(&app.controller.settings().await).unwrap());
     replies.push(serde_json::to_string(&app.controller.sign_out().await.unwrap()).unwrap());
@@ -237,11 +257,11 @@ async fn offline_shows_a_retry_banner_and_keeps_the_sign_in() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
     let app = desktop(&home, &fake, Some("test-client"));
-    fake.set_access_token_ttl(60);
+    fake.set_access_token_ttl(SHORT_TTL);
     app.signed_in().await;
 
     fake.push_token_fault(Fault::Status(503));
-    app.controller.refresh_once(false).await;
+    refresh_when_due(&app, &fake, false).await;
     let status = app.controller.status().await;
     assert_eq!(status.connection, Connection::SignedIn, "still signed in");
     let problem = status.problem.expect("an offline banner");
@@ -265,12 +285,12 @@ async fn spotify_ending_the_connection_asks_to_reconnect() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
     let app = desktop(&home, &fake, Some("test-client"));
-    fake.set_access_token_ttl(60);
+    fake.set_access_token_ttl(SHORT_TTL);
     app.signed_in().await;
     app.controller.publish().await; // the shell has shown "signed in"
 
     fake.revoke_refresh_tokens();
-    let next = app.controller.refresh_once(false).await;
+    let next = refresh_when_due(&app, &fake, false).await;
     assert_eq!(next, None, "no timer while signed out");
 
     let status = app.controller.status().await;

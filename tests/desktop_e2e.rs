@@ -154,8 +154,8 @@ async fn a_sign_in_nobody_finishes_times_out_with_a_message() {
 #[tokio::test]
 async fn offline_banner_then_recovery() {
     let fake = FakeSpotify::start();
-    // Tokens that are due for renewal 3 s after sign-in.
-    fake.set_access_token_ttl(303);
+    // Tokens that are due for renewal 3 s after sign-in (a 6 s lifetime, half of it left).
+    fake.set_access_token_ttl(6);
     let home = TestHome::new();
     let app = Desktop::launch(env(&home, &fake, true), &[]).await;
     connect(&app).await;
@@ -188,7 +188,7 @@ async fn offline_banner_then_recovery() {
 #[tokio::test]
 async fn spotify_ending_the_connection_shows_reconnect() {
     let fake = FakeSpotify::start();
-    fake.set_access_token_ttl(303);
+    fake.set_access_token_ttl(6);
     let home = TestHome::new();
     let app = Desktop::launch(env(&home, &fake, true), &[]).await;
     connect(&app).await;

@@ -24,11 +24,13 @@ async fn signed_in(fake: &FakeSpotify, home: &TestHome) -> Account {
     home.account(fake)
 }
 
-/// Rewrites the stored session's access-token expiry (as after a night asleep).
+/// Rewrites the stored session's access-token times (as after a night asleep): an hour-long
+/// token that expires at `expires_at`.
 async fn age_cached_access_token(home: &TestHome, fake: &FakeSpotify, expires_at: u64) {
     let vault = home.account(fake).vault().clone();
     let mut session = vault.load_session().await.unwrap().unwrap();
     session.access_expires_at = expires_at;
+    session.access_issued_at = expires_at.saturating_sub(3600);
     vault.save_session(&session).await.unwrap();
 }
 

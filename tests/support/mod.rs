@@ -6,4 +6,5 @@ pub mod cli_user;
 pub mod desktop;
 pub mod fake_spotify;
 pub mod home;
+pub mod item;
 pub mod user;

@@ -13,7 +13,7 @@ use super::lock;
 use super::profile::Profile;
 use super::scopes::Scopes;
 use super::secret::AccessToken;
-use super::session::{now_unix, StoredSession, GRANT_LIFETIME, GRANT_WARNING};
+use super::session::{now_unix, StoredSession};
 use super::store::CredentialStore;
 use super::token::{ClientAuth, TokenClient};
 use super::vault::Vault;
@@ -28,6 +28,38 @@ pub struct Account {
     tokens: OnceCell<TokenClient>,
     /// Serialises refreshes in this process and remembers the last good session and backoff.
     gate: Mutex<Gate>,
+}
+
+/// What a caller needs: any valid token, or one to replace a token Spotify rejected.
+#[derive(Clone, Copy)]
+enum Want {
+    Valid,
+    Fresh,
+}
+
+impl Want {
+    /// The one rule for "reuse the stored token instead of refreshing".
+    fn reuse(self, session: &StoredSession, now: u64) -> Option<AccessToken> {
+        match self {
+            Self::Valid if !session.needs_refresh(now) => session.access_token.clone(),
+            Self::Fresh => session.recent_access_token(now).cloned(),
+            Self::Valid => None,
+        }
+    }
+
+    /// During an outage a token that is still valid is better than an error, unless the
+    /// caller is replacing exactly that token.
+    fn fallback(
+        self,
+        session: &StoredSession,
+        now: u64,
+        error: AuthError,
+    ) -> Result<AccessToken, AuthError> {
+        match self {
+            Self::Valid => session.usable_access_token(now).cloned().ok_or(error),
+            Self::Fresh => Err(error),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -116,13 +148,27 @@ impl Account {
         Ok(session.filter(|s| s.client_id == self.config.client_id.as_str()))
     }
 
-    /// A valid access token, refreshed first when under 5 minutes remain.
+    /// A valid access token, refreshed first when it is due (see `expiry::Expiry`).
     ///
     /// # Errors
     /// `NotSignedIn`; `ConnectionEnded` after Spotify rejected the grant (the session is then
     /// deleted); temporary errors (offline, 5xx, 429) only when the current token is already
     /// unusable; every token is kept in that case.
     pub async fn access_token(&self) -> Result<AccessToken, AuthError> {
+        self.token(Want::Valid).await
+    }
+
+    /// A token to use after Spotify answered 401 to the current one: refreshed unless the
+    /// stored token was issued in the last minute (then someone, maybe another process, has
+    /// already replaced the rejected one). Same single flight as `access_token`.
+    ///
+    /// # Errors
+    /// As `access_token`, except that during an outage the old token is not handed out again.
+    pub async fn fresh_access_token(&self) -> Result<AccessToken, AuthError> {
+        self.token(Want::Fresh).await
+    }
+
+    async fn token(&self, want: Want) -> Result<AccessToken, AuthError> {
         let mut gate = self.gate.lock().await;
         let now = now_unix();
         if gate.unsaved {
@@ -132,38 +178,28 @@ impl Account {
             }
             gate.unsaved = false;
         }
-        if let Some(token) = gate
-            .session
-            .as_ref()
-            .filter(|s| !s.needs_refresh(now))
-            .and_then(|s| s.access_token.clone())
-        {
+        if let Some(token) = gate.session.as_ref().and_then(|s| want.reuse(s, now)) {
             return Ok(token);
         }
         let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
-        if !session.needs_refresh(now) {
-            let token = session.access_token.clone();
+        if let Some(token) = want.reuse(&session, now) {
             gate.session = Some(session);
-            return token.ok_or(AuthError::NotSignedIn);
+            return Ok(token);
         }
         if let Some(wait) = gate.backoff.remaining(now) {
-            return Self::fallback(
-                &session,
-                now,
-                AuthError::RateLimited {
-                    retry_after: Some(wait),
-                },
-            );
+            let error = AuthError::RateLimited {
+                retry_after: Some(wait),
+            };
+            return want.fallback(&session, now, error);
         }
         let _cross_process = lock::acquire(self.lock_path()).await?;
         // Another process may have refreshed (and rotated) while we waited for the lock.
         let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
-        if !session.needs_refresh(now) {
-            let token = session.access_token.clone();
+        if let Some(token) = want.reuse(&session, now) {
             gate.session = Some(session);
-            return token.ok_or(AuthError::NotSignedIn);
+            return Ok(token);
         }
-        self.refresh_locked(&mut gate, session, now).await
+        self.refresh_locked(&mut gate, session, now, want).await
     }
 
     async fn refresh_locked(
@@ -171,6 +207,7 @@ impl Account {
         gate: &mut Gate,
         session: StoredSession,
         now: u64,
+        want: Want,
     ) -> Result<AccessToken, AuthError> {
         let tokens = self.token_client().await?;
         match tokens.refresh(&session.refresh_token).await {
@@ -209,12 +246,13 @@ impl Account {
                     AuthError::RateLimited { retry_after } => *retry_after,
                     _ => None,
                 };
-                gate.backoff.failed(now, retry_after);
+                // Retry-After counts from the answer, not from when the caller asked.
+                gate.backoff.failed(now_unix(), retry_after);
                 tracing::warn!(
                     code = e.code(),
                     "refresh failed temporarily; keeping the session"
                 );
-                let result = Self::fallback(&session, now, e);
+                let result = want.fallback(&session, now, e);
                 gate.session = Some(session);
                 result
             }
@@ -229,15 +267,6 @@ impl Account {
             session: Some(session),
             ..Gate::default()
         };
-    }
-
-    /// During an outage a token that is still valid is better than an error.
-    fn fallback(
-        session: &StoredSession,
-        now: u64,
-        error: AuthError,
-    ) -> Result<AccessToken, AuthError> {
-        session.usable_access_token(now).cloned().ok_or(error)
     }
 
     /// Seconds until the next refresh is due (for the GUI's timer); None when signed out.
@@ -292,17 +321,17 @@ impl Account {
 
     fn signed_in(&self, summary: &SessionSummary, has_access_token: bool) -> Status {
         let now = now_unix();
+        let expiry = summary.expiry();
         let scopes = Scopes::from_granted(&summary.scopes.join(" "));
-        let grant_expires_at = summary.authorized_at + GRANT_LIFETIME;
         Status::SignedIn(Box::new(SignedIn {
             client_id: summary.client_id.clone(),
             profile: self.cache.profile(),
             needs_consent: self.config.scopes.exceeds(&scopes),
-            access_expires_at: summary.access_expires_at,
-            access_valid: has_access_token && summary.access_expires_at > now + 10,
-            authorized_at: summary.authorized_at,
-            grant_expires_at,
-            grant_expiring_soon: grant_expires_at <= now + GRANT_WARNING,
+            access_expires_at: expiry.expires_at,
+            access_valid: has_access_token && expiry.usable(now),
+            authorized_at: expiry.authorized_at,
+            grant_expires_at: expiry.grant_ends_at(),
+            grant_expiring_soon: expiry.grant_expiring_soon(now),
             scopes,
             keychain: self.vault.describe(),
         }))
@@ -316,10 +345,19 @@ impl Account {
         }
     }
 
-    /// Fetches the profile with a valid token and caches it.
+    /// Fetches the profile with a valid token and caches it. Spotify may invalidate a token
+    /// before it expires: a 401 gets one refresh (unless the token is brand new) and one retry.
     pub async fn refresh_profile(&self) -> Result<Profile, AuthError> {
         let token = self.access_token().await?;
-        let profile = super::profile::fetch(&self.http, &self.config.endpoints, &token).await?;
+        let endpoints = &self.config.endpoints;
+        let profile = match super::profile::fetch(&self.http, endpoints, &token).await {
+            Err(e) if super::profile::is_token_rejected(&e) => {
+                tracing::info!("Spotify rejected the access token early; refreshing once");
+                let token = self.fresh_access_token().await?;
+                super::profile::fetch(&self.http, endpoints, &token).await?
+            }
+            other => other?,
+        };
         self.cache.save_profile(&profile)?;
         Ok(profile)
     }
@@ -343,6 +381,8 @@ fn lock_path(paths: &Paths, service: &str) -> PathBuf {
 /// Sign-out that needs no configured client (so `spotkey logout` always works): under the
 /// refresh lock, so it cannot interleave with another process's rotation.
 pub async fn sign_out_local(paths: &Paths, service: &str, vault: &Vault) -> Result<(), AuthError> {
+    // The lock path is built from the name: never let one reach outside spotkey's directory.
+    super::config::check_keychain_service(service)?;
     let _cross_process = lock::acquire(lock_path(paths, service)).await?;
     vault.delete_session().await?;
     Cache::new(&paths.cache_dir).clear()

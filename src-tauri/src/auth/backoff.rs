@@ -1,9 +1,12 @@
 //! When to try a failed refresh again: Spotify's Retry-After when given, else exponential
-//! (30 s, 60 s, … capped at 15 min). Pure; time is a parameter.
+//! (30 s, 60 s, … capped at 15 min). Pure; time is a parameter; no wait can exceed an hour,
+//! whatever the server says or the clock does.
 use std::time::Duration;
 
 const BASE: u64 = 30;
 const CAP: u64 = 15 * 60;
+/// The longest any wait may last (the same bound `http::retry_after` puts on Retry-After).
+pub const MAX_WAIT: u64 = 3600;
 
 #[derive(Debug, Default, Clone)]
 pub struct Backoff {
@@ -17,8 +20,8 @@ impl Backoff {
         let exponential = BASE
             .saturating_mul(1u64 << (self.failures - 1).min(10))
             .min(CAP);
-        let wait = retry_after.map_or(exponential, |d| d.as_secs().max(1));
-        self.not_before = now + wait;
+        let wait = retry_after.map_or(exponential, |d| d.as_secs().clamp(1, MAX_WAIT));
+        self.not_before = now.saturating_add(wait);
     }
 
     /// The last refresh failed temporarily (and none has succeeded since).
@@ -40,9 +43,10 @@ impl Backoff {
         *self = Self::default();
     }
 
-    /// How long we must still wait, or None when a try is allowed now.
+    /// How long we must still wait, or None when a try is allowed now. A clock that jumped
+    /// backwards cannot stretch the wait past `MAX_WAIT`.
     pub fn remaining(&self, now: u64) -> Option<Duration> {
-        (self.not_before > now).then(|| Duration::from_secs(self.not_before - now))
+        (self.not_before > now).then(|| Duration::from_secs((self.not_before - now).min(MAX_WAIT)))
     }
 }
 
@@ -71,5 +75,17 @@ mod tests {
         assert_eq!(b.remaining(0), Some(Duration::from_secs(CAP)));
         b.reset();
         assert_eq!(b.remaining(0), None);
+    }
+
+    #[test]
+    fn absurd_waits_and_clock_jumps_stay_bounded() {
+        let mut b = Backoff::default();
+        b.failed(u64::MAX, Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(b.not_before(), u64::MAX);
+        let mut b = Backoff::default();
+        b.failed(1_000_000, Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(b.remaining(1_000_000), Some(Duration::from_secs(MAX_WAIT)));
+        // The clock jumped back a year: still at most an hour.
+        assert_eq!(b.remaining(0), Some(Duration::from_secs(MAX_WAIT)));
     }
 }

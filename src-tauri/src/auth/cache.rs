@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::AuthError;
+use super::expiry::Expiry;
 use super::files;
 use super::profile::Profile;
+use super::session::lenient_u64;
 
 /// Why there is no session, when spotkey ended it rather than the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,13 +38,30 @@ struct Note {
     signed_out: Option<SignedOutReason>,
 }
 
-/// What the keychain's session says, minus every secret.
+/// What the keychain's session says, minus every secret. Numbers from the file are read
+/// leniently and clamped: a hand-edited or corrupt file can neither crash nor pin a status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
     pub client_id: String,
     pub scopes: Vec<String>,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub access_issued_at: u64,
+    #[serde(default, deserialize_with = "lenient_u64")]
     pub access_expires_at: u64,
+    #[serde(default, deserialize_with = "lenient_u64")]
     pub authorized_at: u64,
+}
+
+impl SessionSummary {
+    /// The time rules for the summarised session (every time clamped into printable range).
+    pub fn expiry(&self) -> Expiry {
+        Expiry {
+            issued_at: self.access_issued_at,
+            expires_at: self.access_expires_at,
+            authorized_at: self.authorized_at,
+        }
+        .clamped()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,6 +14,9 @@ use super::settings::Settings;
 pub const DEFAULT_ACCOUNTS_URL: &str = "https://accounts.spotify.com";
 pub const DEFAULT_API_URL: &str = "https://api.spotify.com/v1";
 pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+/// The longest a sign-in may wait for the browser (as `login --timeout` allows); a larger
+/// `SPOTKEY_SIGN_IN_TIMEOUT` is clamped to it, so no deadline arithmetic can overflow.
+pub const MAX_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Keychain "service" under which every spotkey entry is stored.
 pub const DEFAULT_KEYCHAIN_SERVICE: &str = "spotkey";
 
@@ -50,13 +53,29 @@ impl Endpoints {
     }
 }
 
+/// An endpoint must be https: the code, the client secret and tokens travel to it. Plain http
+/// is allowed only to a loopback IP literal (127.0.0.0/8, [::1]) for tests and the demo; the
+/// name `localhost` is refused, since a resolver or hosts file may send it elsewhere.
 fn parse_base(raw: &str, name: &str) -> Result<Url, AuthError> {
     let url = Url::parse(raw)
         .map_err(|e| AuthError::InvalidConfig(format!("{name} is not a valid URL ({e})")))?;
-    if !matches!(url.scheme(), "https" | "http") || url.cannot_be_a_base() {
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "https" | "http") {
         return Err(AuthError::InvalidConfig(format!(
-            "{name} must be an http(s) URL"
+            "{name} must be an https:// URL"
         )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(AuthError::InvalidConfig(format!(
+            "{name} must not contain a user name or password"
+        )));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    };
+    if url.scheme() == "http" && !loopback {
+        return Err(AuthError::InvalidConfig(format!("{name} must be an https:// URL (plain http is allowed only for a loopback address such as http://127.0.0.1:8080, not for {})", url.host_str().unwrap_or("this host"))));
     }
     Ok(url)
 }
@@ -126,7 +145,7 @@ pub struct Overrides {
 #[derive(Debug, Default, Clone)]
 pub struct Env {
     pub client_id: Option<String>,
-    pub client_secret: Option<String>,
+    pub client_secret: Option<ClientSecret>,
     pub accounts_url: Option<String>,
     pub api_url: Option<String>,
     pub keychain_service: Option<String>,
@@ -139,22 +158,39 @@ impl Env {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Self {
             client_id: var("SPOTKEY_CLIENT_ID"),
-            client_secret: var("SPOTKEY_CLIENT_SECRET"),
+            client_secret: var("SPOTKEY_CLIENT_SECRET").map(ClientSecret::new),
             accounts_url: var("SPOTKEY_ACCOUNTS_URL"),
             api_url: var("SPOTKEY_API_URL"),
-            keychain_service: var("SPOTKEY_KEYCHAIN_SERVICE"),
+            // Set but empty is refused (by `Config::resolve`), not silently the default.
+            keychain_service: std::env::var("SPOTKEY_KEYCHAIN_SERVICE").ok(),
             sign_in_timeout: var("SPOTKEY_SIGN_IN_TIMEOUT")
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|secs| *secs > 0)
-                .map(Duration::from_secs),
+                .map(|secs| Duration::from_secs(secs).min(MAX_SIGN_IN_TIMEOUT)),
         }
     }
 
-    /// The keychain service name: `SPOTKEY_KEYCHAIN_SERVICE` or "spotkey".
+    /// The keychain service name: `SPOTKEY_KEYCHAIN_SERVICE` or "spotkey", unchecked
+    /// (`Config::resolve` and `sign_out_local` refuse a bad one; see `check_keychain_service`).
     pub fn keychain_service_name(&self) -> String {
         self.keychain_service
             .clone()
             .unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.into())
+    }
+}
+
+/// The service name also names the refresh lock file, so it must be one plain file name:
+/// 1-64 of `A-Z a-z 0-9 . _ -`, not starting with a dot (no `/`, no `..`, no hidden file).
+pub fn check_keychain_service(name: &str) -> Result<(), AuthError> {
+    let ok = (1..=64).contains(&name.len())
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AuthError::InvalidConfig("SPOTKEY_KEYCHAIN_SERVICE must be 1-64 letters, digits, dots, dashes or underscores, not starting with a dot".into()))
     }
 }
 
@@ -176,6 +212,8 @@ impl Config {
         } else {
             Scopes::defaults()
         };
+        let keychain_service = env.keychain_service_name();
+        check_keychain_service(&keychain_service)?;
         let endpoints = Endpoints::new(
             env.accounts_url.as_deref().unwrap_or(DEFAULT_ACCOUNTS_URL),
             env.api_url.as_deref().unwrap_or(DEFAULT_API_URL),
@@ -185,7 +223,7 @@ impl Config {
             client_secret: flags
                 .client_secret
                 .clone()
-                .or_else(|| env.client_secret.clone().map(ClientSecret::new)),
+                .or_else(|| env.client_secret.clone()),
             scopes,
             show_dialog: flags.show_dialog.or(file.show_dialog).unwrap_or(false),
             port: flags.port.or(file.port),
@@ -193,9 +231,10 @@ impl Config {
             timeout: flags
                 .timeout
                 .or(env.sign_in_timeout)
-                .unwrap_or(DEFAULT_SIGN_IN_TIMEOUT),
+                .unwrap_or(DEFAULT_SIGN_IN_TIMEOUT)
+                .min(MAX_SIGN_IN_TIMEOUT),
             request_timeout: super::http::REQUEST_TIMEOUT,
-            keychain_service: env.keychain_service_name(),
+            keychain_service,
         })
     }
 }
@@ -298,5 +337,79 @@ mod tests {
         };
         let err = Config::resolve(&Overrides::default(), &env, &Settings::default()).unwrap_err();
         assert!(err.to_string().contains("SPOTKEY_ACCOUNTS_URL"));
+    }
+
+    fn resolve_urls(accounts: &str, api: &str) -> Result<Config, AuthError> {
+        let env = Env {
+            client_id: Some("abc".into()),
+            accounts_url: Some(accounts.into()),
+            api_url: Some(api.into()),
+            ..Default::default()
+        };
+        Config::resolve(&Overrides::default(), &env, &Settings::default())
+    }
+
+    #[test]
+    fn clear_text_endpoints_are_refused_naming_the_variable() {
+        let ok = "https://accounts.example.com";
+        for bad in [
+            "http://example.com",
+            "http://localhost:8080",
+            "http://10.0.0.1",
+            "http://[::2]",
+            "ftp://127.0.0.1",
+            "https://user:pw@example.com",
+        ] {
+            let e = resolve_urls(bad, ok).unwrap_err().to_string();
+            assert!(
+                e.contains("SPOTKEY_ACCOUNTS_URL") && !e.contains('\n'),
+                "{bad}: {e}"
+            );
+            let e = resolve_urls(ok, bad).unwrap_err().to_string();
+            assert!(e.contains("SPOTKEY_API_URL"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn https_and_loopback_literals_are_accepted() {
+        for good in [
+            "https://accounts.spotify.com",
+            "http://127.0.0.1:9",
+            "http://127.5.6.7",
+            "http://[::1]:9/v1",
+        ] {
+            assert!(resolve_urls(good, good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn keychain_service_names_are_plain_file_names() {
+        for good in ["spotkey", "spotkey-test-1_2.x", &"a".repeat(64)] {
+            assert!(check_keychain_service(good).is_ok(), "{good}");
+        }
+        for bad in ["", "../x", "a/b", ".hidden", "a b", "a\\b", &"a".repeat(65)] {
+            let e = check_keychain_service(bad).unwrap_err();
+            assert!(e.to_string().contains("SPOTKEY_KEYCHAIN_SERVICE"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_huge_sign_in_timeout_is_clamped() {
+        let env = Env {
+            client_id: Some("abc".into()),
+            sign_in_timeout: Some(Duration::from_secs(u64::MAX)),
+            ..Default::default()
+        };
+        let c = Config::resolve(&Overrides::default(), &env, &Settings::default()).unwrap();
+        assert_eq!(c.timeout, MAX_SIGN_IN_TIMEOUT);
+    }
+
+    #[test]
+    fn env_debug_never_shows_the_client_secret() {
+        let env = Env {
+            client_secret: Some(ClientSecret::new("s3cr3t-value")),
+            ..Default::default()
+        };
+        assert!(!format!("{env:?}").contains("s3cr3t-value"));
     }
 }

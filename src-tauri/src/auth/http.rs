@@ -42,5 +42,34 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .trim()
         .parse()
         .ok()?;
-    Some(Duration::from_secs(secs.min(3600)))
+    Some(Duration::from_secs(secs.min(super::backoff::MAX_WAIT)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(value: &str) -> Option<Duration> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+        retry_after(&headers)
+    }
+
+    #[test]
+    fn retry_after_is_bounded_and_garbage_is_ignored() {
+        assert_eq!(header("7"), Some(Duration::from_secs(7)));
+        assert_eq!(header("999999999"), Some(Duration::from_secs(3600)));
+        assert_eq!(
+            header("18446744073709551615"),
+            Some(Duration::from_secs(3600))
+        );
+        for garbage in [
+            "-1",
+            "1e9",
+            "99999999999999999999999",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(header(garbage), None, "{garbage}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod callback_page;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod expiry;
 mod files;
 mod http;
 mod lock;

@@ -68,6 +68,12 @@ pub async fn fetch(
     parse_profile(status, retry_after, &body)
 }
 
+/// The Web API refused the access token itself (401: invalid, revoked early or expired), as
+/// opposed to any other refusal: only this is worth one refresh and one retry.
+pub fn is_token_rejected(e: &AuthError) -> bool {
+    matches!(e, AuthError::ApiRejected { status: 401, .. })
+}
+
 #[derive(Deserialize)]
 struct WebApiError {
     error: WebApiErrorBody,
@@ -127,5 +133,8 @@ mod tests {
         assert!(
             matches!(e, AuthError::ApiRejected { status: 401, ref message } if message == "The access token expired")
         );
+        assert!(is_token_rejected(&e));
+        let forbidden = parse_profile(403, None, br#"{"error":{"status":403,"message":"x"}}"#);
+        assert!(!is_token_rejected(&forbidden.unwrap_err()));
     }
 }

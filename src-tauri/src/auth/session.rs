@@ -1,28 +1,25 @@
-//! The stored session (what the keychain holds) and the pure time rules around it:
-//! when to refresh, when the grant itself runs out, and how a refresh response is merged.
-//! Time is always a parameter (`now`, unix seconds) so tests need no sleeps.
+//! The stored session (what the keychain holds): the tokens, their times and how a token
+//! response is merged into it. The time rules themselves live in `expiry::Expiry`.
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::Zeroizing;
 
+use super::expiry::{Expiry, LATEST_TIME};
 use super::scopes::Scopes;
 use super::secret::{AccessToken, RefreshToken};
 use super::token::TokenResponse;
 
-/// Refresh when fewer than this many seconds remain (the issue: "< 5 min").
-pub const REFRESH_MARGIN: u64 = 5 * 60;
-/// Spotify refresh tokens end 6 months after the user's consent (mid-2026 change); refreshing
-/// does not extend it. 182 days errs on the early side.
-pub const GRANT_LIFETIME: u64 = 182 * 24 * 3600;
-/// Warn in the last 14 days of the grant.
-pub const GRANT_WARNING: u64 = 14 * 24 * 3600;
+/// The keychain item's format version written today (2 added `access_issued_at`).
+const WIRE_VERSION: u64 = 2;
 
+/// The clock in unix seconds: 0 before 1970, never past what RFC 3339 can print.
 pub fn now_unix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+        .min(LATEST_TIME)
 }
 
 #[derive(Debug)]
@@ -31,6 +28,8 @@ pub struct StoredSession {
     pub client_id: String,
     pub refresh_token: RefreshToken,
     pub access_token: Option<AccessToken>,
+    /// When the access token was issued; 0 for items stored before this was recorded.
+    pub access_issued_at: u64,
     pub access_expires_at: u64,
     pub scopes: Scopes,
     pub authorized_at: u64,
@@ -45,40 +44,61 @@ impl StoredSession {
         requested: &Scopes,
         now: u64,
     ) -> Option<Self> {
+        let expiry = Expiry::issued(now, response.expires_in.as_secs(), now);
         Some(Self {
             client_id: client_id.to_string(),
             refresh_token: response.refresh_token?,
             access_token: Some(response.access_token),
-            access_expires_at: now + response.expires_in.as_secs(),
+            access_issued_at: expiry.issued_at,
+            access_expires_at: expiry.expires_at,
             scopes: response.scope.unwrap_or_else(|| requested.clone()),
-            authorized_at: now,
+            authorized_at: expiry.authorized_at,
         })
     }
 
     /// Merges a refresh response. RFC 6749 §6: a new refresh token replaces the old one; when
     /// none comes back, the old one stays (it was not rotated).
     pub fn after_refresh(&self, response: TokenResponse, now: u64) -> Self {
+        let expiry = Expiry::issued(now, response.expires_in.as_secs(), self.authorized_at);
         Self {
             client_id: self.client_id.clone(),
             refresh_token: response
                 .refresh_token
                 .unwrap_or_else(|| self.refresh_token.clone()),
             access_token: Some(response.access_token),
-            access_expires_at: now + response.expires_in.as_secs(),
+            access_issued_at: expiry.issued_at,
+            access_expires_at: expiry.expires_at,
             scopes: response.scope.unwrap_or_else(|| self.scopes.clone()),
+            authorized_at: expiry.authorized_at,
+        }
+    }
+
+    /// The time rules for this session's numbers.
+    pub fn expiry(&self) -> Expiry {
+        Expiry {
+            issued_at: self.access_issued_at,
+            expires_at: self.access_expires_at,
             authorized_at: self.authorized_at,
         }
     }
 
     pub fn needs_refresh(&self, now: u64) -> bool {
-        self.access_token.is_none() || self.access_expires_at <= now + REFRESH_MARGIN
+        self.access_token.is_none() || self.expiry().needs_refresh(now)
     }
 
     /// Still usable for a request right now (a little slack for the request's own flight).
     pub fn usable_access_token(&self, now: u64) -> Option<&AccessToken> {
         self.access_token
             .as_ref()
-            .filter(|_| self.access_expires_at > now + 10)
+            .filter(|_| self.expiry().usable(now))
+    }
+
+    /// The access token if it was issued within the last minute and is not yet due for a
+    /// refresh (`token --fresh` reuses it: someone else already replaced the rejected one).
+    pub fn recent_access_token(&self, now: u64) -> Option<&AccessToken> {
+        self.access_token
+            .as_ref()
+            .filter(|_| self.expiry().recently_issued(now) && !self.needs_refresh(now))
     }
 
     /// The same session without a single secret (cached on disk for an instant status).
@@ -86,35 +106,40 @@ impl StoredSession {
         super::cache::SessionSummary {
             client_id: self.client_id.clone(),
             scopes: self.scopes.as_slice().to_vec(),
+            access_issued_at: self.access_issued_at,
             access_expires_at: self.access_expires_at,
             authorized_at: self.authorized_at,
         }
     }
 
     pub fn grant_expires_at(&self) -> u64 {
-        self.authorized_at + GRANT_LIFETIME
+        self.expiry().grant_ends_at()
     }
 
     pub fn grant_expiring_soon(&self, now: u64) -> bool {
-        self.grant_expires_at() <= now + GRANT_WARNING
+        self.expiry().grant_expiring_soon(now)
     }
 
-    /// When a background refresher should wake next.
+    /// When a background refresher should wake next (now, when there is no access token).
     pub fn refresh_due_in(&self, now: u64) -> Duration {
-        Duration::from_secs(self.access_expires_at.saturating_sub(now + REFRESH_MARGIN))
+        match self.access_token {
+            Some(_) => self.expiry().refresh_due_in(now),
+            None => Duration::ZERO,
+        }
     }
 
     /// # Security
     /// The result holds the tokens; it goes only to the keychain and is zeroized on drop.
     pub fn to_secret_json(&self) -> Zeroizing<String> {
         let wire = Wire {
-            v: 1,
+            v: WIRE_VERSION,
             client_id: self.client_id.clone(),
             refresh_token: Zeroizing::new(self.refresh_token.expose_secret().to_string()),
             access_token: self
                 .access_token
                 .as_ref()
                 .map(|t| Zeroizing::new(t.expose_secret().to_string())),
+            access_issued_at: self.access_issued_at,
             access_expires_at: self.access_expires_at,
             scopes: self.scopes.as_slice().to_vec(),
             authorized_at: self.authorized_at,
@@ -122,12 +147,19 @@ impl StoredSession {
         Zeroizing::new(serde_json::to_string(&wire).unwrap_or_default())
     }
 
-    /// None for anything unreadable or with an empty refresh token.
+    /// None for anything unreadable or with an empty refresh token. Times that are not
+    /// believable numbers (negative, fractional, huge) are clamped, not a reason to sign out.
     pub fn from_secret_json(text: &str) -> Option<Self> {
         let wire: Wire = serde_json::from_str(text).ok()?;
         if wire.refresh_token.trim().is_empty() {
             return None;
         }
+        let expiry = Expiry {
+            issued_at: wire.access_issued_at,
+            expires_at: wire.access_expires_at,
+            authorized_at: wire.authorized_at,
+        }
+        .clamped();
         Some(Self {
             client_id: wire.client_id.clone(),
             refresh_token: RefreshToken::new(wire.refresh_token.as_str()),
@@ -136,26 +168,44 @@ impl StoredSession {
                 .as_ref()
                 .filter(|t| !t.is_empty())
                 .map(|t| AccessToken::new(t.as_str())),
-            access_expires_at: wire.access_expires_at,
+            access_issued_at: expiry.issued_at,
+            access_expires_at: expiry.expires_at,
             scopes: Scopes::from_granted(&wire.scopes.join(" ")),
-            authorized_at: wire.authorized_at,
+            authorized_at: expiry.authorized_at,
         })
     }
 }
 
-/// The keychain item's JSON shape. No Debug: it holds tokens.
+/// The keychain item's JSON shape. No Debug: it holds tokens. Every number is read leniently
+/// (any version is accepted: fields are only ever added, with defaults).
 #[derive(Serialize, Deserialize)]
 struct Wire {
-    v: u32,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    v: u64,
     client_id: String,
     refresh_token: Zeroizing<String>,
     #[serde(default)]
     access_token: Option<Zeroizing<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_u64")]
+    access_issued_at: u64,
+    #[serde(default, deserialize_with = "lenient_u64")]
     access_expires_at: u64,
     #[serde(default)]
     scopes: Vec<String>,
+    #[serde(default, deserialize_with = "lenient_u64")]
     authorized_at: u64,
+}
+
+/// Any JSON value as a u64: numbers saturate into range (negative → 0), anything else is 0.
+pub(super) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as u64))
+            .unwrap_or(0),
+        _ => 0,
+    })
 }
 
 #[cfg(test)]
@@ -185,8 +235,8 @@ mod tests {
     fn refresh_is_due_five_minutes_before_expiry() {
         let s = session();
         assert_eq!(s.access_expires_at, 4_600);
-        assert!(!s.needs_refresh(4_600 - REFRESH_MARGIN - 1));
-        assert!(s.needs_refresh(4_600 - REFRESH_MARGIN));
+        assert!(!s.needs_refresh(4_600 - 300 - 1));
+        assert!(s.needs_refresh(4_600 - 300));
         assert!(s.usable_access_token(4_500).is_some());
         assert!(s.usable_access_token(4_600).is_none());
         assert_eq!(s.refresh_due_in(1_000), Duration::from_secs(3_300));
@@ -220,6 +270,7 @@ mod tests {
     #[test]
     fn grant_warning_starts_fourteen_days_before_the_end() {
         let s = session();
+        use crate::auth::expiry::GRANT_WARNING;
         assert!(!s.grant_expiring_soon(s.grant_expires_at() - GRANT_WARNING - 1));
         assert!(s.grant_expiring_soon(s.grant_expires_at() - GRANT_WARNING));
     }
@@ -236,5 +287,33 @@ mod tests {
         )
         .is_none());
         assert!(StoredSession::from_secret_json("garbage").is_none());
+    }
+
+    #[test]
+    fn absurd_keychain_numbers_load_clamped_and_due() {
+        for item in [
+            r#"{"v":1,"client_id":"c","refresh_token":"r","access_token":"a","access_expires_at":18446744073709551615,"authorized_at":18446744073709551615}"#,
+            r#"{"v":-3,"client_id":"c","refresh_token":"r","access_token":"a","access_expires_at":1e300,"authorized_at":0}"#,
+            r#"{"v":99999999999999999999,"client_id":"c","refresh_token":"r","access_token":"a","access_expires_at":-1,"authorized_at":"soon"}"#,
+            r#"{"client_id":"c","refresh_token":"r","access_token":"a"}"#,
+        ] {
+            let s = StoredSession::from_secret_json(item).expect(item);
+            assert!(s.needs_refresh(1_800_000_000), "{item}");
+            assert!(s.usable_access_token(1_800_000_000).is_none(), "{item}");
+            assert!(s.access_expires_at <= LATEST_TIME && s.grant_expires_at() <= LATEST_TIME);
+            assert_eq!(s.refresh_due_in(1_800_000_000), Duration::ZERO);
+        }
+    }
+
+    #[test]
+    fn an_item_without_issue_time_still_loads_and_keeps_it_on_save() {
+        let old = r#"{"v":1,"client_id":"c","refresh_token":"r","access_token":"a","access_expires_at":5000,"scopes":[],"authorized_at":1000}"#;
+        let s = StoredSession::from_secret_json(old).unwrap();
+        assert_eq!(s.access_issued_at, 0);
+        assert!(!s.needs_refresh(4_000));
+        let saved = s.after_refresh(response(None, None), 4_800);
+        let back = StoredSession::from_secret_json(&saved.to_secret_json()).unwrap();
+        assert_eq!(back.access_issued_at, 4_800);
+        assert_eq!(back.access_expires_at, 8_400);
     }
 }

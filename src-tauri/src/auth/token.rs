@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::config::{ClientId, Endpoints};
 use super::error::{AuthError, OAuthErrorCode};
+use super::expiry::{MAX_ACCESS_LIFETIME, MIN_ACCESS_LIFETIME};
 use super::http;
 use super::scopes::Scopes;
 use super::secret::{AccessToken, AuthCode, ClientSecret, PkceVerifier, RefreshToken};
@@ -133,7 +134,9 @@ struct RawToken {
     access_token: String,
     #[serde(default)]
     token_type: Option<String>,
-    expires_in: u64,
+    /// Any JSON: a hostile or sloppy server may send a string, a float or a huge number.
+    #[serde(default)]
+    expires_in: serde_json::Value,
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
@@ -175,9 +178,11 @@ fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
     {
         return Err(unexpected("the token type is not Bearer"));
     }
+    let expires_in = lifetime(&raw.expires_in)
+        .ok_or_else(|| unexpected("the token response has no number of seconds in expires_in"))?;
     Ok(TokenResponse {
         access_token: AccessToken::new(raw.access_token),
-        expires_in: Duration::from_secs(raw.expires_in),
+        expires_in,
         scope: raw.scope.as_deref().map(Scopes::from_granted),
         // Rotation: an empty or null refresh_token means "keep the old one" (SpotifyAPI-NET #1046).
         refresh_token: raw
@@ -185,6 +190,20 @@ fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
             .filter(|t| !t.trim().is_empty())
             .map(RefreshToken::new),
     })
+}
+
+/// `expires_in` as a lifetime within `MIN..=MAX_ACCESS_LIFETIME`. A number (or a numeric
+/// string) out of range is clamped rather than refused: the same response may carry a rotated
+/// refresh token, and refusing it would lose the grant. Only a non-number is refused.
+fn lifetime(value: &serde_json::Value) -> Option<Duration> {
+    let secs = match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|f| f.is_finite())?;
+    let clamped = secs.clamp(MIN_ACCESS_LIFETIME as f64, MAX_ACCESS_LIFETIME as f64);
+    Some(Duration::from_secs(clamped as u64))
 }
 
 fn parse_oauth_error(status: u16, body: &[u8]) -> AuthError {
@@ -276,5 +295,41 @@ mod tests {
         assert!(!e.to_string().contains("SECRETVALUE"));
         let e = parse_token_response(400, None, b"SECRETVALUE").unwrap_err();
         assert!(!e.to_string().contains("SECRETVALUE"));
+    }
+
+    fn expires_in(raw: &str) -> Result<Duration, AuthError> {
+        let body = format!(r#"{{"access_token":"a","token_type":"Bearer","expires_in":{raw}}}"#);
+        parse_token_response(200, None, body.as_bytes()).map(|t| t.expires_in)
+    }
+
+    #[test]
+    fn absurd_expires_in_is_clamped_into_a_second_to_a_day() {
+        let secs = |raw| expires_in(raw).unwrap().as_secs();
+        assert_eq!(secs("3600"), 3600);
+        assert_eq!(secs("\"3600\""), 3600);
+        assert_eq!(secs("1"), 1);
+        assert_eq!(secs("86400"), 86_400);
+        assert_eq!(secs("86401"), 86_400);
+        for low in ["0", "-1", "-1e30", "0.4"] {
+            assert_eq!(secs(low), 1, "{low}");
+        }
+        for huge in [
+            "1e30",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1e308",
+            "\"99999999999999999999999\"",
+        ] {
+            assert_eq!(secs(huge), 86_400, "{huge}");
+        }
+    }
+
+    #[test]
+    fn expires_in_that_is_no_number_is_a_clear_error() {
+        for raw in ["null", "\"soon\"", "\"NaN\"", "\"inf\"", "true", "{}"] {
+            let e = expires_in(raw).unwrap_err();
+            assert!(matches!(e, AuthError::UnexpectedResponse { .. }), "{raw}");
+            assert!(e.to_string().contains("expires_in"), "{e}");
+        }
     }
 }

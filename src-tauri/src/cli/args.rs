@@ -26,7 +26,12 @@ pub enum Command {
         json: bool,
     },
     /// Print a valid access token, refreshing it first if needed (for scripts).
-    Token,
+    Token {
+        /// The Web API answered 401 to the current token: refresh it now, unless it was
+        /// issued within the last minute (another script already did).
+        #[arg(long)]
+        fresh: bool,
+    },
     /// Sign out: delete the stored grant and cached profile.
     Logout {
         /// Also forget the app's client ID (settings) and client secret (keychain).

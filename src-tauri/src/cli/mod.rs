@@ -37,7 +37,7 @@ async fn dispatch(command: Command) -> u8 {
     match command {
         Command::Login(args) => login::run(args).await,
         Command::Status { json } => status(json).await,
-        Command::Token => token().await,
+        Command::Token { fresh } => token(fresh).await,
         Command::Logout { forget_app } => logout(forget_app).await,
     }
 }
@@ -79,12 +79,17 @@ async fn status(as_json: bool) -> u8 {
     code
 }
 
-async fn token() -> u8 {
+async fn token(fresh: bool) -> u8 {
     let account = match open_account(&Overrides::default()) {
         Ok(a) => a,
         Err(e) => return report(&e),
     };
-    match account.access_token().await {
+    let result = if fresh {
+        account.fresh_access_token().await
+    } else {
+        account.access_token().await
+    };
+    match result {
         Ok(token) => {
             println!("{}", token.expose_secret());
             EXIT_OK

@@ -216,6 +216,18 @@ impl FakeSpotify {
         }
     }
 
+    /// Spotify invalidated every access token issued so far before its expiry (as it may at
+    /// any time): /v1/me answers `401 {"error":{"status":401,"message":"Invalid access token"}}`.
+    pub fn invalidate_access_tokens(&self) {
+        self.state().access.clear();
+    }
+
+    /// Token responses from now on carry this raw JSON as `expires_in` (None: the TTL again).
+    /// The issued tokens still live `access_token_ttl` seconds.
+    pub fn set_expires_in_json(&self, value: Option<serde_json::Value>) {
+        self.state().expires_in_override = value;
+    }
+
     pub fn live_refresh_tokens(&self) -> usize {
         let st = self.state();
         let live = |g: &&state::RefreshGrant| g.status == RefreshStatus::Live;

@@ -66,6 +66,8 @@ pub(super) struct AccessGrant {
 pub(super) struct State {
     pub clients: Vec<FakeClient>,
     pub access_token_ttl: u64,
+    /// Sent as `expires_in` instead of `access_token_ttl` (a misbehaving server).
+    pub expires_in_override: Option<serde_json::Value>,
     pub code_ttl: Duration,
     pub consent: Consent,
     pub profile: serde_json::Value,
@@ -89,6 +91,7 @@ impl State {
         State {
             clients: config.clients,
             access_token_ttl: config.access_token_ttl,
+            expires_in_override: None,
             code_ttl: config.code_ttl,
             consent: config.consent,
             profile: serde_json::from_str(&profile).expect("profile stays valid JSON"),

@@ -170,11 +170,18 @@ fn token_reply(st: &State, access: &str, scope: &str, refresh: Option<&str>) -> 
     body.insert("access_token".into(), json!(access));
     body.insert("token_type".into(), json!("Bearer"));
     body.insert("scope".into(), json!(scope));
-    body.insert("expires_in".into(), json!(st.access_token_ttl));
+    body.insert("expires_in".into(), expires_in(st));
     if let Some(refresh) = refresh {
         body.insert("refresh_token".into(), json!(refresh));
     }
     json_reply(200, &Value::Object(body))
+}
+
+/// The token lifetime as sent: the configured TTL, unless a test asked for an absurd value.
+fn expires_in(st: &State) -> Value {
+    st.expires_in_override
+        .clone()
+        .unwrap_or_else(|| json!(st.access_token_ttl))
 }
 
 fn invalid_grant(description: &str) -> Reply {
