@@ -6,4 +6,6 @@ pub mod cli_user;
 pub mod desktop;
 pub mod fake_spotify;
 pub mod home;
+#[cfg(target_os = "linux")]
+pub mod keyring;
 pub mod user;
