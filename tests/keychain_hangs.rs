@@ -41,7 +41,11 @@ fn run_bounded(cmd: &mut Command, args: &[&str]) -> Finished {
 
 fn error_line(out: &Finished, args: &[&str]) -> String {
     let what = args.join(" ");
-    assert_eq!(out.code, 2, "`spotkey {what}`: {}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 2,
+        "`spotkey {what}`: {}{}",
+        out.stdout, out.stderr
+    );
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     if args == ["status", "--json"] {
         let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -63,8 +67,15 @@ fn a_frozen_keychain_cannot_hold_up_any_command() {
     for args in COMMANDS {
         let out = run_bounded(&mut spotkey(&home, &fake, &keyring), args);
         let line = error_line(&out, args);
-        assert!(line.contains("not answering"), "`{}`: {line}", args.join(" "));
-        assert!(!line.contains("locked"), "a frozen keychain is not a locked one: {line}");
+        assert!(
+            line.contains("not answering"),
+            "`{}`: {line}",
+            args.join(" ")
+        );
+        assert!(
+            !line.contains("locked"),
+            "a frozen keychain is not a locked one: {line}"
+        );
     }
     assert!(fake.requests().is_empty(), "no consent page for nothing");
 }

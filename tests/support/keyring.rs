@@ -74,7 +74,10 @@ impl PrivateKeyring {
         // A write that arrives while the daemon still sets the keyring up asks for a prompt.
         let deadline = Instant::now() + Duration::from_secs(20);
         while !self.store("spotkey-test-ready", "ready") {
-            assert!(Instant::now() < deadline, "the private keyring never took a write");
+            assert!(
+                Instant::now() < deadline,
+                "the private keyring never took a write"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         self.daemon = Some(self.daemon_pid());

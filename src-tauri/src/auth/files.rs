@@ -90,7 +90,11 @@ fn read_small(path: &Path) -> Result<Option<Vec<u8>>, String> {
     };
     check_kind_and_size(&meta)?;
     let file = open_nonblocking(path).map_err(|e| format!("cannot be read ({e})"))?;
-    check_kind_and_size(&file.metadata().map_err(|e| format!("cannot be read ({e})"))?)?;
+    check_kind_and_size(
+        &file
+            .metadata()
+            .map_err(|e| format!("cannot be read ({e})"))?,
+    )?;
     let mut bytes = Vec::new();
     file.take(MAX_READ + 1)
         .read_to_end(&mut bytes)
@@ -181,7 +185,10 @@ mod tests {
         let err = read_json_checked::<Vec<i32>>(&path).unwrap_err();
         assert!(err.why.contains("not a regular file"), "{err}");
         assert_eq!(read_json::<Vec<i32>>(&dir.path().join("missing")), None);
-        assert!(read_json_checked::<Vec<i32>>(dir.path()).is_err(), "a directory");
+        assert!(
+            read_json_checked::<Vec<i32>>(dir.path()).is_err(),
+            "a directory"
+        );
     }
 
     #[test]
