@@ -98,3 +98,60 @@ pub fn run(cmd: &mut Command) -> Finished {
         stderr: String::from_utf8_lossy(&out.stderr).into(),
     }
 }
+
+/// Runs `cmd` but never waits past `limit`: a command still running then is killed, and the
+/// test gets `Err` with what it had printed, instead of hanging with it.
+pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<Finished, String> {
+    run_within_input(cmd, b"", limit)
+}
+
+/// `run_within`, with `input` on the command's standard input.
+pub fn run_within_input(
+    cmd: &mut Command,
+    input: &[u8],
+    limit: std::time::Duration,
+) -> Result<Finished, String> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(mut pipe) = child.stdin.take() {
+        use std::io::Write;
+        // A command that does not read its input may close it first: not a failure.
+        let _ = pipe.write_all(input);
+    }
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    match status {
+        Some(status) => Ok(Finished {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        }),
+        None => Err(format!(
+            "still running after {limit:?}; it printed: {stdout}{stderr}"
+        )),
+    }
+}

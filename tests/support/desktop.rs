@@ -257,7 +257,7 @@ fn target_dir() -> PathBuf {
 
 /// A private X server. `-displayfd` lets Xvfb pick a free display itself and tell us once it
 /// accepts clients: no guessed numbers, no races with other Xvfbs, no sleep.
-struct Xvfb {
+pub struct Xvfb {
     child: Child,
     display: String,
     // Xvfb's -displayfd end; kept open so a late write can never SIGPIPE it.
@@ -265,7 +265,7 @@ struct Xvfb {
 }
 
 impl Xvfb {
-    fn start() -> Xvfb {
+    pub fn start() -> Xvfb {
         let mut child = Command::new(XVFB)
             .args([
                 "-displayfd",
@@ -296,6 +296,13 @@ impl Xvfb {
             child,
             _stdout: stdout.into_inner(),
         }
+    }
+}
+
+impl Xvfb {
+    /// The X display, e.g. `:3`.
+    pub fn display(&self) -> &str {
+        &self.display
     }
 }
 

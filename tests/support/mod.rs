@@ -7,4 +7,6 @@ pub mod desktop;
 pub mod fake_spotify;
 pub mod home;
 pub mod item;
+#[cfg(target_os = "linux")]
+pub mod keyring;
 pub mod user;

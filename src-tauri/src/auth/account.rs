@@ -236,9 +236,14 @@ impl Account {
                 );
                 gate.session = None;
                 self.vault.delete_session().await?;
-                self.cache.forget_summary()?;
-                self.cache
-                    .note_signed_out(SignedOutReason::ConnectionEnded)?;
+                // The keychain is the truth and is already right; the cache only explains it.
+                let cached = self
+                    .cache
+                    .forget_summary()
+                    .and_then(|()| self.cache.note_signed_out(SignedOutReason::ConnectionEnded));
+                if let Err(e) = cached {
+                    tracing::debug!(code = e.code(), "signed-out note not cached");
+                }
                 Err(AuthError::ConnectionEnded)
             }
             Err(e) => {
@@ -370,7 +375,8 @@ impl Account {
         gate.unsaved = false;
         gate.backoff.reset();
         // The gate stays held so no refresh in this process can slip in between.
-        sign_out_local(&self.paths, &self.config.keychain_service, &self.vault).await
+        sign_out_local(&self.paths, &self.config.keychain_service, &self.vault).await?;
+        Ok(())
     }
 }
 
@@ -378,14 +384,35 @@ fn lock_path(paths: &Paths, service: &str) -> PathBuf {
     paths.runtime_dir.join(format!("{service}.lock"))
 }
 
+/// What a sign-out had to do without.
+#[derive(Debug, Default)]
+pub struct SignOutReport {
+    /// The refresh lock could not be taken (its directory is unusable): the grant was deleted
+    /// anyway, since a sign-out must not depend on a lock file.
+    pub without_lock: Option<AuthError>,
+}
+
 /// Sign-out that needs no configured client (so `spotkey logout` always works): under the
-/// refresh lock, so it cannot interleave with another process's rotation.
-pub async fn sign_out_local(paths: &Paths, service: &str, vault: &Vault) -> Result<(), AuthError> {
+/// refresh lock when it can be had, so it cannot interleave with another process's rotation;
+/// without it when it cannot (an unusable directory, a holder past the deadline), because
+/// signing out must never depend on a lock file.
+pub async fn sign_out_local(
+    paths: &Paths,
+    service: &str,
+    vault: &Vault,
+) -> Result<SignOutReport, AuthError> {
     // The lock path is built from the name: never let one reach outside spotkey's directory.
     super::config::check_keychain_service(service)?;
-    let _cross_process = lock::acquire(lock_path(paths, service)).await?;
+    let (_cross_process, without_lock) = match lock::acquire(lock_path(paths, service)).await {
+        Ok(held) => (Some(held), None),
+        Err(e) => {
+            tracing::warn!(code = e.code(), "signing out without the refresh lock");
+            (None, Some(e))
+        }
+    };
     vault.delete_session().await?;
-    Cache::new(&paths.cache_dir).clear()
+    Cache::new(&paths.cache_dir).clear()?;
+    Ok(SignOutReport { without_lock })
 }
 
 pub const REVOKE_HINT: &str = "Spotify has no way for apps to revoke access; to remove spotkey's access completely, visit https://www.spotify.com/account/apps/.";

@@ -23,6 +23,18 @@ pub async fn save(
     client_id: &ClientId,
     secret: SecretChange,
 ) -> Result<(), AuthError> {
+    save_with(paths, vault, client_id, secret, |_| {}).await
+}
+
+/// `save`, plus other choices written in the same settings update (`spotkey login --save`
+/// also keeps scopes, port and show-dialog): one rule for the secret, whoever saves.
+pub async fn save_with(
+    paths: &Paths,
+    vault: &Vault,
+    client_id: &ClientId,
+    secret: SecretChange,
+    edit: impl FnOnce(&mut Settings),
+) -> Result<(), AuthError> {
     let mut settings = Settings::load(&paths.config_dir);
     if let Some(old) = settings
         .client_id
@@ -37,6 +49,7 @@ pub async fn save(
         SecretChange::Replace(s) => vault.save_client_secret(client_id.as_str(), &s).await?,
     }
     settings.client_id = Some(client_id.as_str().to_string());
+    edit(&mut settings);
     settings.save(&paths.config_dir)
 }
 

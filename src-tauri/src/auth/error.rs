@@ -45,15 +45,23 @@ impl OAuthErrorCode {
     }
 }
 
-/// Why the OS keychain could not be used.
+/// Why the OS keychain could not be used. Decided from the keychain library's error variants
+/// (store.rs), never from the wording of a platform message.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum KeychainError {
     #[error("The system keychain is not available ({}). On Linux, spotkey needs a Secret Service provider such as GNOME Keyring or KeePassXC running in your session; spotkey never falls back to a plain file.", inert::line(.detail, DESCRIPTION))]
     Unavailable { detail: String },
     #[error("The system keychain is locked. Unlock it (for GNOME Keyring: open \"Passwords and Keys\" and unlock the login keyring), then try again.")]
     Locked,
+    /// The keychain asked for its password in a prompt that was dismissed or could not be shown.
+    #[error("The system keychain is locked and its unlock prompt was dismissed or could not be shown. Unlock it (for GNOME Keyring: open \"Passwords and Keys\" and unlock the login keyring), then try again.")]
+    PromptDismissed,
+    /// spotkey's own deadline passed: usually an unlock prompt nobody has answered yet.
     #[error("The system keychain did not answer within {}s. It may be waiting for you to unlock it in a password prompt; unlock it and try again.", .after.as_secs())]
     TimedOut { after: Duration },
+    /// The keychain service took the call but never replied (a frozen or overloaded daemon).
+    #[error("The system keychain is not answering: its service (e.g. gnome-keyring-daemon) accepted the request but sent no reply. Restart it (or log out and back in), then try again.")]
+    NotAnswering,
     #[error("The system keychain refused the operation: {}", inert::line(.detail, DESCRIPTION))]
     Other { detail: String },
 }
@@ -62,8 +70,8 @@ impl KeychainError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unavailable { .. } => "keychain_unavailable",
-            Self::Locked => "keychain_locked",
-            Self::TimedOut { .. } => "keychain_timeout",
+            Self::Locked | Self::PromptDismissed => "keychain_locked",
+            Self::TimedOut { .. } | Self::NotAnswering => "keychain_timeout",
             Self::Other { .. } => "keychain_error",
         }
     }

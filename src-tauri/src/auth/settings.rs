@@ -27,9 +27,15 @@ impl Settings {
         config_dir.join("settings.json")
     }
 
-    /// Missing or unreadable file → defaults (logged), never a failure to start.
+    /// Missing or unusable file → defaults (logged), never a failure to start.
     pub fn load(config_dir: &Path) -> Self {
         files::read_json(&Self::path(config_dir)).unwrap_or_default()
+    }
+
+    /// Like `load`, but says why a file that exists was not used (a FIFO, too big, not JSON),
+    /// so a command line can tell the user instead of silently using the defaults.
+    pub fn try_load(config_dir: &Path) -> Result<Self, files::Unusable> {
+        Ok(files::read_json_checked(&Self::path(config_dir))?.unwrap_or_default())
     }
 
     pub fn save(&self, config_dir: &Path) -> Result<(), AuthError> {

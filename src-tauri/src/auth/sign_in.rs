@@ -137,7 +137,11 @@ impl Account {
         session: StoredSession,
         callback_to_stored: Duration,
     ) -> Result<SignInOutcome, AuthError> {
-        self.cache.clear_note()?;
+        // The grant is in the keychain: from here on the sign-in has worked. The files below
+        // are only a cache, so failing to write them is logged, never the sign-in's result.
+        if let Err(e) = self.cache.clear_note() {
+            tracing::debug!(code = e.code(), "could not clear the signed-out note");
+        }
         let (fetched, probe_gone) = match &session.access_token {
             Some(token) => tokio::join!(
                 profile::fetch(&self.http, &self.config.endpoints, token),
@@ -153,7 +157,9 @@ impl Account {
         }
         let profile = match fetched {
             Ok(p) => {
-                self.cache.save_profile(&p)?;
+                if let Err(e) = self.cache.save_profile(&p) {
+                    tracing::debug!(code = e.code(), "profile not cached");
+                }
                 Some(p)
             }
             Err(e) => {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use super::error::KeychainError;
+pub use super::keychain_errors::map_keyring_error;
 
 /// A blocking secret store. Implementations must never log values.
 pub trait CredentialStore: Send + Sync + 'static {
@@ -67,30 +68,6 @@ impl CredentialStore for KeychainStore {
             "Secret Service (default keyring)".into()
         }
     }
-}
-
-/// keyring's errors → ours. The platform text is kept as detail: it names the missing piece
-/// ("org.freedesktop.secrets was not provided…") and never contains a stored value.
-pub fn map_keyring_error(e: keyring::Error) -> KeychainError {
-    let detail = e.to_string();
-    let lower = detail.to_lowercase();
-    if lower.contains("locked") {
-        return KeychainError::Locked;
-    }
-    match e {
-        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
-            KeychainError::Unavailable {
-                detail: shorten(&detail),
-            }
-        }
-        _ => KeychainError::Other {
-            detail: shorten(&detail),
-        },
-    }
-}
-
-fn shorten(detail: &str) -> String {
-    detail.chars().take(200).collect()
 }
 
 /// In-memory store for unit tests of the logic above the store.

@@ -1,10 +1,12 @@
 //! `spotkey login`: resolve the configuration, optionally save it, then run the core sign-in
 //! with the system browser, printing the link so it also works over SSH or with no browser.
+use std::future::Future;
 use std::io::Read;
 use std::time::Duration;
 
 use super::args::LoginArgs;
 use super::{open_account, report, text, EXIT_OK};
+use crate::auth::credentials::{self, SecretChange};
 use crate::auth::secret::ClientSecret;
 use crate::auth::{
     Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser,
@@ -56,7 +58,8 @@ async fn login(args: LoginArgs) -> Result<u8, AuthError> {
     let terminal = Terminal {
         opens_browser: !args.no_browser,
     };
-    let outcome = account.sign_in(browser, &terminal, &cancel).await?;
+    let sign_in = account.sign_in(browser, &terminal, &cancel);
+    let outcome = until_interrupted(sign_in, &cancel).await?;
     let who = outcome
         .profile
         .as_ref()
@@ -69,6 +72,30 @@ async fn login(args: LoginArgs) -> Result<u8, AuthError> {
         inert::line(&account.vault().describe(), DESCRIPTION)
     );
     Ok(EXIT_OK)
+}
+
+/// Ctrl-C cancels the sign-in instead of killing the process, so the sign-in cleans up after
+/// itself (the keychain probe entry, the listener) before spotkey exits with 130. Every step
+/// it still takes has its own deadline; a second Ctrl-C stops waiting for them.
+async fn until_interrupted<T>(
+    sign_in: impl Future<Output = Result<T, AuthError>>,
+    cancel: &CancelHandle,
+) -> Result<T, AuthError> {
+    tokio::pin!(sign_in);
+    // Polled first, so the handler is installed before the sign-in prints its link.
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
+    tokio::select! {
+        biased;
+        // No handler could be installed: Ctrl-C keeps its default meaning.
+        signal = &mut interrupted => if signal.is_err() { return sign_in.await },
+        result = &mut sign_in => return result,
+    }
+    cancel.cancel();
+    tokio::select! {
+        result = &mut sign_in => result.map_err(|_| AuthError::Cancelled),
+        _ = tokio::signal::ctrl_c() => Err(AuthError::Cancelled),
+    }
 }
 
 fn overrides(args: &LoginArgs) -> Result<Overrides, AuthError> {
@@ -104,27 +131,31 @@ fn read_secret_from_stdin() -> Result<ClientSecret, AuthError> {
     Ok(ClientSecret::new(secret))
 }
 
-/// `--save`: non-secret choices to the settings file; the secret to the keychain only.
+/// `--save`: non-secret choices to the settings file; the secret to the keychain only, by the
+/// same rule as the desktop settings screen (a new client ID drops the old one's secret).
 async fn save(account: &Account, overrides: &Overrides) -> Result<(), AuthError> {
     let config = account.config();
     let paths = crate::auth::Paths::from_platform()?;
-    let mut settings = crate::auth::Settings::load(&paths.config_dir);
-    settings.client_id = Some(config.client_id.as_str().to_string());
-    if !overrides.scopes.is_empty() {
-        settings.scopes = Some(config.scopes.as_slice().to_vec());
-    }
-    if overrides.port.is_some() {
-        settings.port = config.port;
-    }
-    if overrides.show_dialog.is_some() {
-        settings.show_dialog = Some(config.show_dialog);
-    }
-    settings.save(&paths.config_dir)?;
-    if let Some(secret) = &overrides.client_secret {
-        account
-            .vault()
-            .save_client_secret(config.client_id.as_str(), secret)
-            .await?;
-    }
-    Ok(())
+    let secret = match &overrides.client_secret {
+        Some(secret) => SecretChange::Replace(secret.clone()),
+        None => SecretChange::Keep,
+    };
+    credentials::save_with(
+        &paths,
+        account.vault(),
+        &config.client_id,
+        secret,
+        |settings| {
+            if !overrides.scopes.is_empty() {
+                settings.scopes = Some(config.scopes.as_slice().to_vec());
+            }
+            if overrides.port.is_some() {
+                settings.port = config.port;
+            }
+            if overrides.show_dialog.is_some() {
+                settings.show_dialog = Some(config.show_dialog);
+            }
+        },
+    )
+    .await
 }

@@ -16,10 +16,12 @@ use crate::auth::{
 use crate::inert;
 pub use args::{Cli, Command};
 
-/// Exit codes (documented in the README): 0 success / signed in; 1 signed out; 2 error.
+/// Exit codes (documented in the README): 0 success / signed in; 1 signed out; 2 error;
+/// 130 a sign-in interrupted with Ctrl-C (the shell's convention for SIGINT).
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_SIGNED_OUT: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -30,7 +32,14 @@ pub fn run(command: Command) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
-    ExitCode::from(runtime.block_on(dispatch(command)))
+    let code = runtime.block_on(dispatch(command));
+    // Every answer is printed by now. A keychain call that never returns (an unlock prompt
+    // nobody answers) may still occupy a blocking thread after its deadline, and dropping the
+    // runtime would wait for that thread forever: leave it behind instead, and let the process
+    // exit end it. (Flushing first, so `$(spotkey token)` gets every byte.)
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    runtime.shutdown_background();
+    ExitCode::from(code)
 }
 
 async fn dispatch(command: Command) -> u8 {
@@ -44,7 +53,12 @@ async fn dispatch(command: Command) -> u8 {
 
 pub(crate) fn open_account(overrides: &Overrides) -> Result<Account, AuthError> {
     let paths = Paths::from_platform()?;
-    let settings = Settings::load(&paths.config_dir);
+    // An unusable settings file (a FIFO, huge, not JSON) is named, then left alone: flags and
+    // the environment may still be all a command needs.
+    let settings = Settings::try_load(&paths.config_dir).unwrap_or_else(|unusable| {
+        eprintln!("spotkey: ignoring the settings file: {unusable}; remove or fix it.");
+        Settings::default()
+    });
     let config = Config::resolve(overrides, &Env::from_process(), &settings)?;
     let store = Arc::new(KeychainStore::new(config.keychain_service.clone()));
     Account::new(config, paths, store)
@@ -105,8 +119,12 @@ async fn logout(forget_app: bool) -> u8 {
     };
     let service = keychain_service();
     let vault = Vault::new(Arc::new(KeychainStore::new(service.clone())));
-    if let Err(e) = sign_out_local(&paths, &service, &vault).await {
-        return report(&e);
+    let signed_out = match sign_out_local(&paths, &service, &vault).await {
+        Ok(done) => done,
+        Err(e) => return report(&e),
+    };
+    if let Some(e) = signed_out.without_lock {
+        eprintln!("spotkey: note: signed out without the refresh lock ({e})");
     }
     if forget_app {
         if let Err(e) = crate::auth::credentials::forget(&paths, &vault).await {
@@ -125,6 +143,7 @@ pub(crate) fn report(e: &AuthError) -> u8 {
         AuthError::NotSignedIn | AuthError::ConnectionEnded | AuthError::MissingClientId => {
             EXIT_SIGNED_OUT
         }
+        AuthError::Cancelled => EXIT_INTERRUPTED,
         _ => EXIT_ERROR,
     }
 }
