@@ -1,0 +1,460 @@
+//! The desktop sign-in's whole life below the window: however a pending sign-in ends — it
+//! succeeds, fails, is cancelled, is replaced by new settings, or the user signs out or quits —
+//! its loopback listener is gone and the background refresher carries on. And a locked keychain
+//! is something the user fixes: the app says so, never freezes, and carries on once unlocked.
+mod support;
+
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use spotkey::app::{Connection, TrayAction, TrayOutcome};
+use spotkey::auth::{CredentialStore, KeychainError, KeychainStore, Settings};
+use support::app::{app, app_on, App, WAIT};
+use support::fake_spotify::{Consent, FakeSpotify};
+use support::home::TestHome;
+use support::user::{follow, redirect_uri_of};
+use zeroize::Zeroizing;
+
+/// How soon a closed listener's port must refuse connections (it closes within milliseconds;
+/// a leaked one would answer until the sign-in times out, 30 s in these tests).
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
+/// spotkey refreshes when less than this is left on the access token.
+const REFRESH_MARGIN_SECS: u64 = 300;
+/// The refresh comes due this long after signing in: time enough, on a busy machine, to start
+/// the renewal sign-in before it does.
+const DUE_AFTER_SECS: u64 = 8;
+/// A command may wait this long for a keychain that does not answer: the keychain's own
+/// 5 s deadline, plus room for a slow CI machine.
+const COMMAND_DEADLINE: Duration = Duration::from_secs(9);
+
+fn now_unix() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.unwrap().as_secs()
+}
+
+fn callback_port(link: &str) -> u16 {
+    let uri = url::Url::parse(&redirect_uri_of(link)).unwrap();
+    uri.port().expect("a loopback redirect URI has a port")
+}
+
+/// Nothing accepts connections on the sign-in's callback port any more.
+async fn assert_listener_closed(link: &str) {
+    let port = callback_port(link);
+    let deadline = Instant::now() + CLOSE_WAIT;
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "the sign-in listener on port {port} is still open after {CLOSE_WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Starts a sign-in the user has not answered yet; returns its link.
+async fn connecting(app: &App, fake: &FakeSpotify) -> String {
+    fake.set_consent(Consent::Ignore);
+    let status = app.controller.sign_in().await.unwrap();
+    assert_eq!(status.connection, Connection::Connecting);
+    app.sign_in_link().await
+}
+
+/// A browser tab left open on the old consent page, approved late.
+async fn approve_late(fake: &FakeSpotify, link: &str) -> Option<(u16, String)> {
+    fake.set_consent(Consent::Approve);
+    follow(link).await
+}
+
+async fn wait_for_refreshes(fake: &FakeSpotify, at_least: usize, why: &str) {
+    let deadline = Instant::now() + WAIT;
+    while fake.token_requests("refresh_token") < at_least {
+        assert!(
+            Instant::now() < deadline,
+            "no refresh within {WAIT:?}: {why}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Signed in with an access token whose refresh comes due a few seconds later, a background
+/// refresher running, and a renewal sign-in pending while that refresh comes due.
+async fn renewing_while_a_refresh_comes_due(
+    app: &App,
+    fake: &FakeSpotify,
+) -> (String, tokio::task::JoinHandle<()>) {
+    fake.set_access_token_ttl(REFRESH_MARGIN_SECS + DUE_AFTER_SECS);
+    let status = app.signed_in().await;
+    fake.set_access_token_ttl(3600);
+    let refresher = tokio::spawn(app.controller.clone().keep_fresh(Duration::ZERO));
+    let link = connecting(app, fake).await;
+    let due = status.account.unwrap().access_expires_at - REFRESH_MARGIN_SECS;
+    assert!(
+        now_unix() < due,
+        "setting up took over {DUE_AFTER_SECS} s: the refresh came due before the sign-in began"
+    );
+    // The scenario needs the clock to pass the due time while the sign-in is pending.
+    while now_unix() <= due {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        fake.token_requests("refresh_token"),
+        0,
+        "no refresh while a sign-in is pending (it would race the new grant)"
+    );
+    (link, refresher)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum End {
+    Success,
+    Failure,
+    Cancel,
+    Replace,
+    SignOut,
+    Quit,
+}
+
+/// Ends a pending renewal one way; then its listener must be closed and, while a session
+/// remains, the refresher must still refresh.
+async fn end_of_a_pending_sign_in(end: End) {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = app(&home, &fake, Some("test-client"));
+    let (link, refresher) = renewing_while_a_refresh_comes_due(&app, &fake).await;
+
+    match end {
+        End::Success => {
+            fake.set_access_token_ttl(REFRESH_MARGIN_SECS + 1);
+            let page = approve_late(&fake, &link).await.expect("the callback page");
+            assert_eq!(page.0, 200, "{page:?}");
+        }
+        End::Failure => {
+            fake.set_consent(Consent::Deny);
+            follow(&link).await.expect("the callback page");
+        }
+        End::Cancel => {
+            app.controller.cancel_sign_in().await;
+        }
+        End::Replace => {
+            let fewer = ["user-read-email".to_string()];
+            app.controller.save_scopes(&fewer).await.unwrap();
+        }
+        End::SignOut => {
+            app.controller.sign_out().await.unwrap();
+        }
+        End::Quit => {
+            let outcome = app.controller.handle_tray(TrayAction::Quit).await;
+            assert_eq!(outcome, TrayOutcome::Quit);
+        }
+    }
+    assert_listener_closed(&link).await;
+    let status = match end {
+        End::SignOut => app.wait_for(Connection::SignedOut).await,
+        _ => app.wait_for(Connection::SignedIn).await,
+    };
+    assert!(status.sign_in.is_none(), "{end:?} left {status:?}");
+    match end {
+        End::SignOut => assert_eq!(home.keychain_item_count(), 0, "a late grant was stored"),
+        End::Quit => {}
+        _ => wait_for_refreshes(&fake, 1, &format!("after {end:?}")).await,
+    }
+    if matches!(end, End::Failure) {
+        assert_eq!(status.last_error.unwrap().code, "access_denied");
+    }
+    refresher.abort();
+}
+
+#[tokio::test]
+async fn a_successful_renewal_closes_its_listener_and_the_refresher_carries_on() {
+    end_of_a_pending_sign_in(End::Success).await;
+}
+
+#[tokio::test]
+async fn a_refresh_due_during_a_declined_renewal_still_happens() {
+    end_of_a_pending_sign_in(End::Failure).await;
+}
+
+#[tokio::test]
+async fn a_refresh_due_during_a_cancelled_renewal_still_happens() {
+    end_of_a_pending_sign_in(End::Cancel).await;
+}
+
+#[tokio::test]
+async fn new_settings_end_a_pending_renewal_and_the_refresher_carries_on() {
+    end_of_a_pending_sign_in(End::Replace).await;
+}
+
+#[tokio::test]
+async fn signing_out_during_a_renewal_closes_its_listener() {
+    end_of_a_pending_sign_in(End::SignOut).await;
+}
+
+#[tokio::test]
+async fn quitting_during_a_sign_in_closes_its_listener() {
+    end_of_a_pending_sign_in(End::Quit).await;
+}
+
+/// After new settings ended a sign-in, the tab left on the old consent page cannot sign in.
+async fn assert_old_link_is_dead(app: &App, home: &TestHome, fake: &FakeSpotify, link: &str) {
+    assert_listener_closed(link).await;
+    let late = approve_late(fake, link).await;
+    assert!(
+        late.is_none(),
+        "the old link still reached spotkey: {late:?}"
+    );
+    assert_eq!(home.keychain_item_count(), 0, "a grant was stored");
+    assert!(!app.recorder.notified("Connected"));
+    let status = app.controller.status().await;
+    assert_eq!(status.connection, Connection::SignedOut, "{status:?}");
+    assert!(status.sign_in.is_none() && status.last_error.is_none());
+}
+
+#[tokio::test]
+async fn saving_scopes_while_connecting_cancels_the_sign_in() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = app(&home, &fake, Some("test-client"));
+    let link = connecting(&app, &fake).await;
+
+    let more = ["user-read-email".to_string(), "user-top-read".to_string()];
+    let saved = app.controller.save_scopes(&more).await.unwrap();
+
+    assert_eq!(saved.connection, Connection::SignedOut);
+    assert_old_link_is_dead(&app, &home, &fake, &link).await;
+}
+
+#[tokio::test]
+async fn saving_credentials_while_connecting_cancels_the_sign_in() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = app(&home, &fake, None);
+    app.controller
+        .save_credentials("test-client", None, false)
+        .await
+        .unwrap();
+    let link = connecting(&app, &fake).await;
+
+    let saved = app
+        .controller
+        .save_credentials("test-client", None, false)
+        .await
+        .unwrap();
+
+    assert_eq!(saved.connection, Connection::SignedOut);
+    assert_old_link_is_dead(&app, &home, &fake, &link).await;
+}
+
+#[tokio::test]
+async fn with_a_fixed_port_connect_again_after_new_scopes_works() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let settings = Settings {
+        port: Some(port),
+        ..Settings::default()
+    };
+    settings.save(&home.paths().config_dir).unwrap();
+    let app = app(&home, &fake, Some("test-client"));
+    let link = connecting(&app, &fake).await;
+    assert_eq!(callback_port(&link), port);
+
+    let more = ["user-read-email".to_string(), "user-top-read".to_string()];
+    app.controller.save_scopes(&more).await.unwrap();
+    fake.set_consent(Consent::Approve);
+    let status = app.signed_in().await;
+
+    assert_eq!(status.last_error, None);
+    assert!(status
+        .account
+        .unwrap()
+        .scopes
+        .contains(&"user-top-read".to_string()));
+}
+
+/// A keychain that can be locked. `Refusing`: every call fails at once, as a locked Secret
+/// Service without a display does. `Prompting`: every call waits, as one showing a password
+/// prompt does (the real keychain cannot be made to wait for a prompt in CI).
+struct LockableStore {
+    inner: KeychainStore,
+    lock: Mutex<Lock>,
+    changed: Condvar,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Lock {
+    Open,
+    Refusing,
+    Prompting,
+}
+
+impl LockableStore {
+    fn new(inner: KeychainStore) -> Self {
+        Self {
+            inner,
+            lock: Mutex::new(Lock::Open),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn set(&self, lock: Lock) {
+        *self.lock.lock().unwrap() = lock;
+        self.changed.notify_all();
+    }
+
+    /// Waits while "prompting" (at most a minute, so a failed test cannot hang for ever).
+    fn gate(&self) -> Result<(), KeychainError> {
+        let mut lock = self.lock.lock().unwrap();
+        let give_up = Instant::now() + Duration::from_secs(60);
+        loop {
+            match *lock {
+                Lock::Open => return Ok(()),
+                Lock::Refusing => return Err(KeychainError::Locked),
+                Lock::Prompting if Instant::now() > give_up => return Err(KeychainError::Locked),
+                Lock::Prompting => {
+                    lock = self
+                        .changed
+                        .wait_timeout(lock, Duration::from_secs(1))
+                        .unwrap()
+                        .0
+                }
+            }
+        }
+    }
+}
+
+impl CredentialStore for LockableStore {
+    fn get(&self, key: &str) -> Result<Option<Zeroizing<String>>, KeychainError> {
+        self.gate()?;
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), KeychainError> {
+        self.gate()?;
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &str) -> Result<(), KeychainError> {
+        self.gate()?;
+        self.inner.delete(key)
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+/// The last status the window was sent.
+fn last_event(app: &App) -> serde_json::Value {
+    let events = app.recorder.events.lock().unwrap();
+    serde_json::from_str(events.last().expect("a status event")).unwrap()
+}
+
+async fn wait_for_event(
+    app: &App,
+    within: Duration,
+    what: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+) {
+    let deadline = Instant::now() + within;
+    loop {
+        if app.recorder.events.lock().unwrap().len() > 0 && ok(&last_event(app)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the window was never shown {what} within {within:?}; last: {}",
+            last_event(app)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn asks_to_unlock(status: &serde_json::Value) -> bool {
+    let problem = &status["problem"];
+    problem["action"] == "unlock_keychain"
+        && problem["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unlock your keychain"))
+}
+
+fn signed_in_without_problem(status: &serde_json::Value) -> bool {
+    status["connection"] == "signed_in" && status["problem"].is_null()
+}
+
+/// Signed in, then the keychain locks; the background refresher runs.
+async fn locked_after_sign_in(
+    lock: Lock,
+) -> (
+    FakeSpotify,
+    TestHome,
+    App,
+    Arc<LockableStore>,
+    tokio::task::JoinHandle<()>,
+) {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let store = Arc::new(LockableStore::new(KeychainStore::new(home.service.clone())));
+    let app = app_on(&home, &fake, Some("test-client"), store.clone());
+    app.signed_in().await;
+    store.set(lock);
+    let refresher = tokio::spawn(app.controller.clone().keep_fresh(Duration::ZERO));
+    (fake, home, app, store, refresher)
+}
+
+#[tokio::test]
+async fn a_locked_keychain_asks_to_unlock_and_the_app_carries_on_once_it_is() {
+    let (_fake, _home, app, store, refresher) = locked_after_sign_in(Lock::Refusing).await;
+
+    wait_for_event(&app, WAIT, "the unlock banner", asks_to_unlock).await;
+    assert_eq!(last_event(&app)["problem"]["code"], "keychain_locked");
+
+    store.set(Lock::Open);
+    // The refresher looks again every few seconds; a minute would be too long to stare at.
+    wait_for_event(
+        &app,
+        Duration::from_secs(10),
+        "signed in again",
+        signed_in_without_problem,
+    )
+    .await;
+    refresher.abort();
+}
+
+#[tokio::test]
+async fn a_keychain_waiting_for_its_password_prompt_never_freezes_the_app() {
+    let (_fake, _home, app, store, refresher) = locked_after_sign_in(Lock::Prompting).await;
+
+    wait_for_event(&app, COMMAND_DEADLINE, "the unlock banner", asks_to_unlock).await;
+    let started = Instant::now();
+    let (status, retried, settings, shown) = tokio::join!(
+        app.controller.status(),
+        app.controller.retry(),
+        app.controller.settings(),
+        app.controller.status_now(),
+    );
+    assert!(
+        started.elapsed() < COMMAND_DEADLINE,
+        "commands took {:?} with a keychain waiting for its prompt",
+        started.elapsed()
+    );
+    let problem = status.problem.expect("the unlock banner");
+    assert!(
+        problem.message.contains("Unlock your keychain"),
+        "{problem:?}"
+    );
+    assert!(retried.problem.is_some(), "{retried:?}");
+    assert!(!settings.scopes.is_empty());
+    assert_ne!(shown.connection, Connection::Connecting);
+
+    store.set(Lock::Open);
+    wait_for_event(
+        &app,
+        Duration::from_secs(10),
+        "signed in again",
+        signed_in_without_problem,
+    )
+    .await;
+    refresher.abort();
+}
