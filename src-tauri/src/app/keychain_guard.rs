@@ -172,10 +172,9 @@ mod tests {
             .enable_time()
             .build()
             .unwrap();
-        let woken = rt.block_on(tokio::time::timeout(
-            Duration::from_secs(1),
-            answered.notified(),
-        ));
+        let woken = rt.block_on(async {
+            tokio::time::timeout(Duration::from_secs(1), answered.notified()).await
+        });
         assert!(woken.is_ok(), "the stored permit wakes the refresher");
         store.set("k", "v").unwrap();
     }
