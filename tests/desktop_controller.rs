@@ -3,113 +3,12 @@
 //! fake Spotify. (The window itself is driven by WebDriver in desktop_e2e.rs.)
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long anything a user waits for may take on a slow, busy CI machine.
-const WAIT: Duration = Duration::from_secs(15);
-
-use spotkey::app::{
-    tray_menu, AppStatus, Connection, Controller, StatusSink, TrayAction, TrayIconKind, TrayOutcome,
-};
-use spotkey::auth::Env;
+use spotkey::app::{tray_menu, Connection, TrayAction, TrayIconKind, TrayOutcome};
+use support::app::{app as desktop, WAIT};
 use support::fake_spotify::{Consent, FakeSpotify, Fault};
 use support::home::TestHome;
-use support::user::ScriptedUser;
-
-/// Records what the shell would show: every status event (as the JSON the webview gets) and
-/// every desktop notification.
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<String>>,
-    notifications: Mutex<Vec<String>>,
-}
-
-impl StatusSink for Recorder {
-    fn status_changed(&self, status: &AppStatus) {
-        let json = serde_json::to_string(status).unwrap();
-        self.events.lock().unwrap().push(json);
-    }
-    fn notify(&self, title: &str, body: &str) {
-        self.notifications
-            .lock()
-            .unwrap()
-            .push(format!("{title}: {body}"));
-    }
-}
-
-impl Recorder {
-    /// Some status event carried `text` (JSON-escaped the same way).
-    fn saw(&self, text: &str) -> bool {
-        let escaped = serde_json::to_string(text).unwrap();
-        let escaped = escaped.trim_matches('"');
-        let events = self.events.lock().unwrap();
-        events.iter().any(|e| e.contains(escaped))
-    }
-
-    fn notified(&self, title: &str) -> bool {
-        let shown = self.notifications.lock().unwrap();
-        shown.iter().any(|n| n.starts_with(title))
-    }
-}
-
-struct Desktop {
-    controller: Controller,
-    recorder: Arc<Recorder>,
-    browser: ScriptedUser,
-}
-
-fn env(home: &TestHome, fake: &FakeSpotify, client_id: Option<&str>) -> Env {
-    Env {
-        client_id: client_id.map(String::from),
-        accounts_url: Some(fake.accounts_url()),
-        api_url: Some(fake.api_url()),
-        keychain_service: Some(home.service.clone()),
-        // A failed test must not leave a listener waiting the default 5 minutes.
-        sign_in_timeout: Some(Duration::from_secs(30)),
-        ..Env::default()
-    }
-}
-
-fn desktop(home: &TestHome, fake: &FakeSpotify, client_id: Option<&str>) -> Desktop {
-    let recorder = Arc::new(Recorder::default());
-    let browser = ScriptedUser::new();
-    let controller = Controller::new(
-        home.paths(),
-        env(home, fake, client_id),
-        home.store(),
-        Arc::new(browser.clone()),
-        recorder.clone(),
-    );
-    Desktop {
-        controller,
-        recorder,
-        browser,
-    }
-}
-
-impl Desktop {
-    /// Waits until the controller reports `connection` (sign-in runs in the background).
-    async fn wait_for(&self, connection: Connection) -> AppStatus {
-        let deadline = Instant::now() + WAIT;
-        while Instant::now() < deadline {
-            let status = self.controller.status().await;
-            if status.connection == connection {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!(
-            "never reached {connection:?}; last: {:?}",
-            self.controller.status().await
-        );
-    }
-
-    async fn signed_in(&self) -> AppStatus {
-        self.controller.sign_in().await.unwrap();
-        self.wait_for(Connection::SignedIn).await
-    }
-}
 
 #[tokio::test]
 async fn first_run_needs_a_client_id_then_connects() {

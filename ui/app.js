@@ -246,7 +246,7 @@
     if (banner.dataset.kind !== kind) clearError($("banner-error"));
     banner.dataset.kind = kind;
     $("banner-message").textContent = text;
-    $("banner-details").hidden = kind !== "keychain";
+    $("banner-details").hidden = action !== "unlock_keychain";
     banner.classList.toggle("is-error", kind === "connection_ended");
     const btn = $("banner-action");
     btn.dataset.action = action;

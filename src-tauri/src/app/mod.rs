@@ -3,11 +3,15 @@
 //! drive it directly with the real keychain and the fake Spotify.
 mod controller;
 pub mod dto;
+mod keychain_guard;
+mod pending;
 mod problem;
 mod refresher;
 mod scope_info;
 mod settings_ops;
+mod signing_in;
 pub mod sink;
+mod status_view;
 pub mod tray_menu;
 
 pub use controller::Controller;

@@ -1,7 +1,8 @@
-//! Which banner an error deserves: offline (Retry), keychain (how to unlock), or Spotify ended
-//! the connection (Reconnect). Anything else is a one-off error, not a standing problem.
+//! Which banner an error deserves: offline (Retry), keychain (unlock it, or start one), or
+//! Spotify ended the connection (Reconnect). Anything else is a one-off error, not a standing
+//! problem. The window's own words: no command-line hints, no raw platform text.
 use super::dto::{Problem, ProblemAction, ProblemKind};
-use crate::auth::AuthError;
+use crate::auth::{AuthError, KeychainError};
 
 pub fn offline() -> Problem {
     Problem {
@@ -23,17 +24,89 @@ pub fn connection_ended(message: &str) -> Problem {
     }
 }
 
+/// A locked keychain is the user's to fix; a missing or failing one needs a look at the system.
+fn keychain(e: &KeychainError) -> Problem {
+    let (message, action) = match e {
+        KeychainError::Locked => (
+            "Unlock your keychain: spotkey keeps your Spotify sign-in there. It carries on by \
+             itself as soon as the keychain is unlocked.",
+            ProblemAction::UnlockKeychain,
+        ),
+        KeychainError::TimedOut { .. } => (
+            "Unlock your keychain: it is not answering, most likely because it is waiting for \
+             your password. spotkey carries on by itself as soon as it is unlocked.",
+            ProblemAction::UnlockKeychain,
+        ),
+        KeychainError::Unavailable { .. } => (
+            "No system keychain is running, and spotkey keeps your Spotify sign-in only there. \
+             Start one in your session (GNOME Keyring or KeePassXC), then press Retry.",
+            ProblemAction::Retry,
+        ),
+        KeychainError::Other { .. } => (
+            "The system keychain refused spotkey's request. Press Retry; if it keeps \
+             happening, restart your keychain (GNOME Keyring or KeePassXC).",
+            ProblemAction::Retry,
+        ),
+    };
+    Problem {
+        kind: ProblemKind::Keychain,
+        code: e.code().into(),
+        message: message.into(),
+        action,
+    }
+}
+
 /// A standing problem for errors that keep happening until something changes.
 pub fn from_error(e: &AuthError) -> Option<Problem> {
     match e {
-        AuthError::Keychain(k) => Some(Problem {
-            kind: ProblemKind::Keychain,
-            code: k.code().into(),
-            message: e.to_string(),
-            action: ProblemAction::UnlockKeychain,
-        }),
+        AuthError::Keychain(k) => Some(keychain(k)),
         AuthError::ConnectionEnded => Some(connection_ended(&e.to_string())),
         e if e.is_temporary() => Some(offline()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn banner(e: KeychainError) -> Problem {
+        from_error(&AuthError::Keychain(e)).expect("a keychain banner")
+    }
+
+    #[test]
+    fn a_locked_or_silent_keychain_asks_to_be_unlocked() {
+        let after = Duration::from_secs(5);
+        for problem in [
+            banner(KeychainError::Locked),
+            banner(KeychainError::TimedOut { after }),
+        ] {
+            assert!(
+                problem.message.starts_with("Unlock your keychain"),
+                "{problem:?}"
+            );
+            assert_eq!(problem.action, ProblemAction::UnlockKeychain);
+        }
+        assert_eq!(banner(KeychainError::Locked).code, "keychain_locked");
+    }
+
+    #[test]
+    fn a_missing_keychain_is_not_an_unlock_and_shows_no_platform_text() {
+        let detail = "org.freedesktop.secrets was not provided by any .service files";
+        let missing = banner(KeychainError::Unavailable {
+            detail: detail.into(),
+        });
+        assert_eq!(missing.code, "keychain_unavailable");
+        assert_eq!(missing.action, ProblemAction::Retry);
+        assert!(
+            !missing.message.to_lowercase().contains("unlock"),
+            "{missing:?}"
+        );
+        assert!(!missing.message.contains("freedesktop"), "{missing:?}");
+        let other = banner(KeychainError::Other {
+            detail: detail.into(),
+        });
+        assert!(!other.message.contains("freedesktop"), "{other:?}");
     }
 }

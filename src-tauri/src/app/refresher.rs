@@ -3,10 +3,18 @@
 use std::time::Duration;
 
 use super::controller::Controller;
+use super::dto::{AppStatus, ProblemAction};
 use super::tray_menu::TrayAction;
 
 /// When a try could not even read the keychain, look again after this long.
 const RECHECK_AFTER_PROBLEM: Duration = Duration::from_secs(60);
+/// While the keychain waits to be unlocked: soon enough that the app carries on by itself
+/// moments after the user unlocks it, rare enough to cost nothing (one failed call each time;
+/// a call stuck on a password prompt makes the next ones fail at once, without a new prompt).
+const RECHECK_WHILE_LOCKED: Duration = Duration::from_secs(3);
+/// While a sign-in is pending the refresher holds off (a refresh could overwrite the grant
+/// being stored); the sign-in's end wakes it, and this bounds the wait all the same.
+const RECHECK_WHILE_SIGNING_IN: Duration = Duration::from_secs(30);
 
 /// What a tray action asks of the shell after the controller did its part.
 #[derive(Debug, PartialEq, Eq)]
@@ -47,14 +55,17 @@ impl Controller {
     /// problem banner kept in line. Returns how long to sleep, or None to wait for a wake-up.
     pub async fn refresh_once(&self, fetch_profile: bool) -> Option<Duration> {
         let account = self.account()?;
-        if self.sign_in_link().is_some() {
+        if self.is_signing_in() {
             self.publish().await;
-            return None;
+            return Some(RECHECK_WHILE_SIGNING_IN);
         }
         let result = account.access_token().await;
         let failed = result.is_err();
         let has_session = self.apply_refresh(&account, result, fetch_profile).await;
-        self.publish().await;
+        let shown = self.publish().await;
+        if waits_for_unlock(&shown) {
+            return Some(RECHECK_WHILE_LOCKED);
+        }
         if !has_session {
             return None;
         }
@@ -79,11 +90,18 @@ impl Controller {
             },
             TrayAction::Open => TrayOutcome::OpenWindow,
             TrayAction::Quit => {
-                if let Some(p) = self.shared_cancel_pending() {
-                    p.cancel();
-                }
+                // The listener closes before the process goes.
+                self.end_sign_in().await;
                 TrayOutcome::Quit
             }
         }
     }
+}
+
+/// The banner asks the user to unlock the keychain: look again soon.
+fn waits_for_unlock(shown: &AppStatus) -> bool {
+    shown
+        .problem
+        .as_ref()
+        .is_some_and(|p| p.action == ProblemAction::UnlockKeychain)
 }

@@ -69,12 +69,14 @@ impl Controller {
                 return Err(confirm_sign_out_error());
             }
             self.sign_out().await?;
+        } else {
+            // New settings replace a pending sign-in: it would store a grant for the old ones.
+            self.end_sign_in().await;
         }
         credentials::save(&self.inner.paths, &self.vault(), &id, secret)
             .await
             .map_err(ErrorDto::from)?;
-        self.reload_account();
-        self.inner.wake.notify_one();
+        self.replace_account().await;
         Ok(self.publish().await)
     }
 
@@ -88,12 +90,13 @@ impl Controller {
             ));
         }
         let parsed = Scopes::parse(scopes).map_err(ErrorDto::from)?;
+        // A pending sign-in asks for the old scopes: it ends before the new ones apply.
+        self.end_sign_in().await;
         let mut file = self.settings_file();
         file.scopes = Some(parsed.as_slice().to_vec());
         file.save(&self.inner.paths.config_dir)
             .map_err(ErrorDto::from)?;
-        self.reload_account();
-        self.inner.wake.notify_one();
+        self.replace_account().await;
         Ok(self.publish().await)
     }
 
@@ -110,8 +113,7 @@ impl Controller {
         credentials::forget(&self.inner.paths, &self.vault())
             .await
             .map_err(ErrorDto::from)?;
-        self.reload_account();
-        self.inner.wake.notify_one();
+        self.replace_account().await;
         Ok(self.publish().await)
     }
 }
