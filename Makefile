@@ -9,7 +9,7 @@ CARGO ?= cargo
 # ONE release build serves `make run`, `make demo` and `make bundle`: the same features and
 # targets every time (the fake Spotify example pulls in dev-dependency features, so building it
 # separately would rebuild everything with another feature set).
-RELEASE_BUILD = $(CARGO) build --release --features custom-protocol --bins --example fake_spotify
+RELEASE_BUILD = $(CARGO) build --release --features custom-protocol --bins --example fake_spotify --example man_page
 
 deps:
 	@scripts/install-deps.sh

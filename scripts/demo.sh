@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The same build as `make run` and `make bundle` (a no-op right after either of them).
-${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify
+${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify --example man_page
 
 demo_home=$(mktemp -d -t spotkey-demo.XXXXXX)
 fake_out="$demo_home/fake.out"
