@@ -25,7 +25,11 @@ fn needed_libraries(program: &Path) -> Vec<String> {
         .arg(program)
         .output()
         .expect("readelf (binutils) runs; `make test` installs it");
-    assert!(out.status.success(), "readelf failed on {}", program.display());
+    assert!(
+        out.status.success(),
+        "readelf failed on {}",
+        program.display()
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|line| line.contains("(NEEDED)"))
