@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run build test deps test-deps bench lint fmt demo bundle check-deb screenshots
+.PHONY: run build test deps test-deps bench bench-cli lint fmt demo bundle check-deb screenshots
 
 # ONE release build serves `make run`, `make demo` and `make bundle`: the same features and
 # targets every time (the fake Spotify example pulls in dev-dependency features, so building it
@@ -31,6 +31,11 @@ test: test-deps
 bench: test-deps
 	$(CARGO) build --release --features custom-protocol --bin spotkey --example hello_window
 	scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench sign_in --bench desktop
+
+# Whole-process CLI figures against secret-tool and the GUI-linked build, in one run each
+# (docs/PERFORMANCE.md). PEER='<command>' adds a whole sign-in peer to compare `spotkey login` with.
+bench-cli: build test-deps
+	scripts/test-env.sh scripts/bench-cli.py $(if $(PEER),--peer '$(PEER)')
 
 # The whole flow against a local fake Spotify: no account, no network.
 demo: build

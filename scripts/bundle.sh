@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-release=target/release
+# BUNDLE_PROFILE=debug packages target/debug instead (a quick check of the packaging only).
+profile=${BUNDLE_PROFILE:-release}
+release=target/$profile
+debug_flag=()
+[[ $profile == debug ]] && debug_flag=(--debug)
 for bin in spotkey spotkey-desktop examples/man_page; do
   [[ -x $release/$bin ]] || { echo "bundle: $release/$bin is missing: run \`make bundle\` (it builds first)" >&2; exit 2; }
 done
@@ -20,7 +24,7 @@ fi
 [[ -x node_modules/.bin/tauri ]] || npm install --no-save --no-audit --no-fund @tauri-apps/cli@2
 
 # Man page and completions: the .deb installs them from here (tauri.conf.json, bundle.linux.deb.files).
-share=$release/share
+share=target/share
 mkdir -p "$share"
 $release/examples/man_page | gzip -9n >"$share/spotkey.1.gz"
 $release/spotkey completions bash >"$share/spotkey.bash"
@@ -33,12 +37,12 @@ log=$(mktemp -t spotkey-bundle.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
 # `tauri bundle` packages what is already in target/release; it does not compile.
-node_modules/.bin/tauri bundle --ci --bundles deb --features custom-protocol
+node_modules/.bin/tauri bundle --ci "${debug_flag[@]}" --bundles deb --features custom-protocol
 deb=$(ls "$bundle_dir"/deb/*.deb)
 
 appimage_note=""
 if [[ ${BUNDLES:-deb,appimage} == *appimage* ]]; then
-  if node_modules/.bin/tauri bundle --ci --bundles appimage --features custom-protocol >"$log" 2>&1; then
+  if node_modules/.bin/tauri bundle --ci "${debug_flag[@]}" --bundles appimage --features custom-protocol >"$log" 2>&1; then
     appimage_note=""
   else
     why=$(grep -iE "error|failed" "$log" | tail -n 1 | sed 's/^[[:space:]]*//')

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deb=$(realpath "$(ls target/release/bundle/deb/*.deb | head -n 1)")
+deb=$(realpath "$(ls "target/${BUNDLE_PROFILE:-release}"/bundle/deb/*.deb | head -n 1)")
 sudo=""
 [[ $(id -u) -ne 0 ]] && sudo="sudo"
 fail() { echo "check-deb: FAIL: $*" >&2; exit 1; }
