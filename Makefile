@@ -29,7 +29,7 @@ test: test-deps
 
 # Release figures (docs/PERFORMANCE.md): sign-in/CLI timings, then window start, memory, idle.
 bench: test-deps
-	$(CARGO) build --release --features custom-protocol --bin spotkey --example hello_window
+	$(CARGO) build --release --features custom-protocol --bins --example hello_window
 	scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench sign_in --bench desktop
 
 # Whole-process CLI figures against secret-tool and the GUI-linked build, in one run each
