@@ -25,7 +25,9 @@ fi
 
 # Man page and completions: the .deb installs them from here (tauri.conf.json, bundle.linux.deb.files).
 share=target/share
-mkdir -p "$share"
+mkdir -p "$share/bin"
+# The tauri CLI packages the main (desktop) binary only: the CLI goes in as a listed file.
+cp "$release/spotkey" "$share/bin/spotkey"
 $release/examples/man_page | gzip -9n >"$share/spotkey.1.gz"
 $release/spotkey completions bash >"$share/spotkey.bash"
 $release/spotkey completions zsh >"$share/_spotkey"
