@@ -4,7 +4,12 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps test-deps bench lint fmt demo bundle screenshots
+.PHONY: run build test deps test-deps bench bench-cli lint fmt demo bundle check-deb screenshots
+
+# ONE release build serves `make run`, `make demo` and `make bundle`: the same features and
+# targets every time (the fake Spotify example pulls in dev-dependency features, so building it
+# separately would rebuild everything with another feature set).
+RELEASE_BUILD = $(CARGO) build --release --features custom-protocol --bins --example fake_spotify --example man_page
 
 deps:
 	@scripts/install-deps.sh
@@ -12,8 +17,11 @@ deps:
 test-deps:
 	@scripts/install-deps.sh --test
 
-run: deps
-	$(CARGO) run --release --features custom-protocol --bin spotkey
+build: deps
+	$(RELEASE_BUILD)
+
+run: build
+	target/release/spotkey-desktop
 
 # Everything runs inside a private D-Bus session with a real, unlocked GNOME Keyring.
 test: test-deps
@@ -21,16 +29,26 @@ test: test-deps
 
 # Release figures (docs/PERFORMANCE.md): sign-in/CLI timings, then window start, memory, idle.
 bench: test-deps
-	$(CARGO) build --release --features custom-protocol --bin spotkey --example hello_window
+	$(CARGO) build --release --features custom-protocol --bins --example hello_window
 	scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench sign_in --bench desktop
 
+# Whole-process CLI figures against secret-tool and the GUI-linked build, in one run each
+# (docs/PERFORMANCE.md). PEER='<command>' adds a whole sign-in peer to compare `spotkey login` with.
+bench-cli: build test-deps
+	scripts/test-env.sh scripts/bench-cli.py $(if $(PEER),--peer '$(PEER)')
+
 # The whole flow against a local fake Spotify: no account, no network.
-demo: deps
+demo: build
 	scripts/demo.sh
 
-# .deb and AppImage via the prebuilt tauri CLI from npm (not part of `make test`: slow).
-bundle: deps
+# .deb (and the AppImage where its tools can be downloaded) from the `make build` binaries, with
+# the prebuilt tauri CLI from npm (not part of `make test`: slow).
+bundle: build
 	scripts/bundle.sh
+
+# Installs the built .deb with apt, runs it (CLI, and the desktop entry under Xvfb), removes it.
+check-deb: bundle
+	scripts/check-deb.sh
 
 # Re-takes the committed screenshots in docs/screenshots (the e2e run's own pictures).
 screenshots: test-deps

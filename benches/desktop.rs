@@ -40,7 +40,7 @@ fn main() {
             .await
             .expect("a stored grant to start from");
         let env = home.env(&fake);
-        let spotkey = Path::new(env!("CARGO_BIN_EXE_spotkey"));
+        let spotkey = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
         println!(
             "spotkey desktop benchmark: {RUNS} cold starts each, Xvfb, WebKitGTK via tauri-driver"
         );

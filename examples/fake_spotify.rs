@@ -3,7 +3,8 @@
 //!
 //! `cargo run --example fake_spotify -- [--port N]`; env `FAKE_CLIENT_ID` (default `demo-client`),
 //! optional `FAKE_CLIENT_SECRET`, optional `FAKE_REDIRECT_URIS` (comma-separated, default
-//! `http://127.0.0.1/callback,http://[::1]/callback`).
+//! `http://127.0.0.1/callback,http://[::1]/callback`), `FAKE_CONSENT=approve` to approve every
+//! request at once (benchmarks) instead of showing the consent page.
 
 #[path = "../tests/support/fake_spotify/mod.rs"]
 mod fake_spotify;
@@ -42,7 +43,10 @@ fn config() -> FakeConfig {
     };
     FakeConfig {
         clients: vec![client],
-        consent: Consent::Page,
+        consent: match env("FAKE_CONSENT").as_deref() {
+            Some("approve") => Consent::Approve,
+            _ => Consent::Page,
+        },
         ..FakeConfig::default()
     }
 }

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --features custom-protocol --bin spotkey --example fake_spotify
+# The same build as `make run` and `make bundle` (a no-op right after either of them).
+${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify --example man_page
 
 demo_home=$(mktemp -d -t spotkey-demo.XXXXXX)
 fake_out="$demo_home/fake.out"
@@ -39,4 +40,4 @@ SPOTKEY_API_URL="$api" \
 SPOTKEY_KEYCHAIN_SERVICE=spotkey-demo \
 XDG_CONFIG_HOME="$demo_home/config" \
 XDG_CACHE_HOME="$demo_home/cache" \
-  target/release/spotkey
+  target/release/spotkey-desktop

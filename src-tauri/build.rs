@@ -1,5 +1,7 @@
 //! Tauri's build step: the app manifest lists every command the webview may call (each gets
-//! an allow-/deny- permission), and capabilities live in src-tauri/capabilities.
+//! an allow-/deny- permission), and capabilities live in src-tauri/capabilities. A build
+//! without the `desktop` feature (the CLI alone) has no Tauri and nothing to do here.
+#[cfg(feature = "desktop")]
 const COMMANDS: &[&str] = &[
     "status",
     "sign_in",
@@ -15,6 +17,10 @@ const COMMANDS: &[&str] = &[
     "forget_app",
 ];
 
+#[cfg(not(feature = "desktop"))]
+fn main() {}
+
+#[cfg(feature = "desktop")]
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()

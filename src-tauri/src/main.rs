@@ -1,6 +1,6 @@
-//! Entry point: command-line arguments decide between the desktop app and the CLI.
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
-
+//! `spotkey`: the command line, and the launcher of the desktop app. It links the core and the
+//! CLI only — no GUI toolkit — so `spotkey token` starts as fast as a small C program; with no
+//! command it hands over to the `spotkey-desktop` binary.
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
@@ -8,6 +8,6 @@ fn main() -> std::process::ExitCode {
     let cli = spotkey::cli::Cli::parse();
     match cli.command {
         Some(command) => spotkey::cli::run(command),
-        None => spotkey::gui::run(cli.hidden),
+        None => spotkey::launcher::run_desktop(),
     }
 }

@@ -47,14 +47,14 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    /// Starts `spotkey <args>` (no args: the window) with `env` added to this process's
+    /// Starts `spotkey-desktop <args>` (no args: the window) with `env` added to this process's
     /// environment, minus any inherited `SPOTKEY_*` and display variables.
     pub async fn launch<K, V>(env: impl IntoIterator<Item = (K, V)>, args: &[&str]) -> Desktop
     where
         K: Into<String>,
         V: Into<OsString>,
     {
-        Self::launch_program(Path::new(env!("CARGO_BIN_EXE_spotkey")), env, args).await
+        Self::launch_program(Path::new(env!("CARGO_BIN_EXE_spotkey-desktop")), env, args).await
     }
 
     /// Like `launch`, for another Tauri program (the benchmark's hello-world baseline).

@@ -24,7 +24,7 @@ pub struct Account {
     pub(super) paths: Paths,
     pub(super) vault: Vault,
     pub(super) cache: Cache,
-    pub(super) http: reqwest::Client,
+    pub(super) http: http::LazyClient,
     tokens: OnceCell<TokenClient>,
     /// Serialises refreshes in this process and remembers the last good session and backoff.
     gate: Mutex<Gate>,
@@ -91,7 +91,7 @@ pub struct SignedIn {
 }
 
 impl Account {
-    /// Builds the HTTP client now, so the code exchange later pays nothing for it.
+    /// The HTTP client is built on first use (a sign-in builds it before the browser opens).
     pub fn new(
         config: Config,
         paths: Paths,
@@ -100,7 +100,7 @@ impl Account {
         Ok(Self {
             cache: Cache::new(&paths.cache_dir),
             vault: Vault::new(store),
-            http: http::client(config.request_timeout)?,
+            http: http::LazyClient::new(config.request_timeout),
             tokens: OnceCell::new(),
             gate: Mutex::new(Gate::default()),
             config,
@@ -130,7 +130,7 @@ impl Account {
                     None => ClientAuth::Pkce(id),
                 };
                 Ok(TokenClient::new(
-                    self.http.clone(),
+                    self.http.get()?.clone(),
                     &self.config.endpoints,
                     auth,
                 ))

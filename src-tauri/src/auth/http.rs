@@ -1,5 +1,6 @@
 //! The one HTTP client configuration spotkey uses: rustls, no redirects (a token endpoint that
 //! redirects is not to be followed with a code in hand), tight timeouts, env proxies honoured.
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::error::AuthError;
@@ -17,6 +18,31 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
         .map_err(|e| AuthError::Network {
             detail: format!("cannot set up HTTPS: {}", e.without_url()),
         })
+}
+
+/// The client, built on first use. Building one loads every system CA root (~150 files), which
+/// `spotkey status`, and `spotkey token` with a valid token, never need.
+pub struct LazyClient {
+    timeout: Duration,
+    client: OnceLock<reqwest::Client>,
+}
+
+impl LazyClient {
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            client: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> Result<&reqwest::Client, AuthError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let built = client(self.timeout)?;
+        // Two first uses at once build two clients; one is kept, both work.
+        Ok(self.client.get_or_init(|| built))
+    }
 }
 
 /// A transport failure as a user sentence, with the URL stripped (it never carries a secret

@@ -52,11 +52,12 @@ impl Profile {
 }
 
 pub async fn fetch(
-    http: &reqwest::Client,
+    http: &http::LazyClient,
     endpoints: &Endpoints,
     token: &AccessToken,
 ) -> Result<Profile, AuthError> {
     let response = http
+        .get()?
         .get(endpoints.me())
         .bearer_auth(token.expose_secret())
         .send()

@@ -38,6 +38,11 @@ pub enum Command {
         #[arg(long)]
         forget_app: bool,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args, Debug, Default)]

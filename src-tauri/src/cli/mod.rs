@@ -1,6 +1,7 @@
 //! `spotkey login|status|token|logout`: the same account the desktop app uses, for scripts.
 //! Errors are one line on stderr and a non-zero exit; nothing here panics on bad input.
 pub mod args;
+mod completions;
 mod json;
 mod login;
 mod text;
@@ -48,6 +49,7 @@ async fn dispatch(command: Command) -> u8 {
         Command::Status { json } => status(json).await,
         Command::Token { fresh } => token(fresh).await,
         Command::Logout { forget_app } => logout(forget_app).await,
+        Command::Completions { shell } => completions::print(shell),
     }
 }
 

@@ -2,6 +2,7 @@
 //! wires Tauri's plugins. Holds no auth logic and no state of its own.
 mod commands;
 mod sink;
+mod startup;
 mod tray;
 mod window;
 
@@ -15,6 +16,7 @@ use tauri_plugin_autostart::MacosLauncher;
 use crate::app::{tray_menu, Controller};
 use crate::auth::{Env, KeychainStore, Paths, SystemBrowser};
 
+pub use startup::start_app;
 pub use window::MAIN_WINDOW;
 
 /// The flag autostart adds, so a login launch goes straight to the tray.
