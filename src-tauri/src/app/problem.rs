@@ -37,6 +37,17 @@ fn keychain(e: &KeychainError) -> Problem {
              your password. spotkey carries on by itself as soon as it is unlocked.",
             ProblemAction::UnlockKeychain,
         ),
+        KeychainError::PromptDismissed => (
+            "Unlock your keychain: its password prompt was closed or could not be shown, and \
+             spotkey keeps your Spotify sign-in there. It carries on by itself as soon as the \
+             keychain is unlocked.",
+            ProblemAction::UnlockKeychain,
+        ),
+        KeychainError::NotAnswering => (
+            "The system keychain is not answering. Restart it (or log out and back in), then \
+             press Retry.",
+            ProblemAction::Retry,
+        ),
         KeychainError::Unavailable { .. } => (
             "No system keychain is running, and spotkey keeps your Spotify sign-in only there. \
              Start one in your session (GNOME Keyring or KeePassXC), then press Retry.",

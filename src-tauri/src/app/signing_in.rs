@@ -71,7 +71,10 @@ impl Controller {
                 tracing::info!("desktop sign-in finished");
                 self.inner.sink.notify(
                     "Connected to Spotify",
-                    &format!("spotkey is signed in as {name}."),
+                    &format!(
+                        "spotkey is signed in as {}.",
+                        crate::inert::line(&name, crate::inert::NAME)
+                    ),
                 );
             }
             // The user's own choice is not an error to show.

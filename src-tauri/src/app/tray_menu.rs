@@ -60,9 +60,13 @@ fn item(action: TrayAction, label: &str, enabled: bool) -> TrayItem {
 
 pub fn view(status: &AppStatus) -> TrayView {
     let signed_in = status.connection == Connection::SignedIn;
-    let name = status.account.as_ref().map(|a| a.display_name.as_str());
+    // The tray and its tooltip are drawn by the desktop: a name from Spotify stays one inert line.
+    let name = status
+        .account
+        .as_ref()
+        .map(|a| crate::inert::line(&a.display_name, crate::inert::NAME));
     let mut items = Vec::with_capacity(5);
-    match (status.connection, name) {
+    match (status.connection, name.as_deref()) {
         (Connection::SignedIn, Some(name)) => items.push(TrayItem {
             action: None,
             label: format!("Signed in as {name}"),
@@ -86,7 +90,7 @@ pub fn view(status: &AppStatus) -> TrayView {
     } else {
         TrayIconKind::NotConnected
     };
-    let tooltip = match (&status.problem, name) {
+    let tooltip = match (&status.problem, name.as_deref()) {
         (Some(p), _) => format!("spotkey — {}", first_sentence(&p.message)),
         (None, Some(name)) if signed_in => format!("spotkey — signed in as {name}"),
         _ if status.setup_needed => "spotkey — set up your Spotify app".into(),
@@ -101,4 +105,39 @@ pub fn view(status: &AppStatus) -> TrayView {
 
 fn first_sentence(text: &str) -> &str {
     text.split_inclusive(". ").next().unwrap_or(text).trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::dto::AccountDto;
+
+    #[test]
+    fn a_hostile_display_name_stays_one_inert_line_in_the_tray() {
+        let status = AppStatus {
+            connection: Connection::SignedIn,
+            account: Some(AccountDto {
+                display_name: format!("Ada\u{1b}[31m\r\nQuit\u{202e}{}", "x".repeat(500)),
+                id: None,
+                account_id: None,
+                avatar_url: None,
+                email: None,
+                country: None,
+                product: None,
+                scopes: vec![],
+                access_expires_at: 0,
+                connection_expires_at: 0,
+                connection_expiring_soon: false,
+                needs_consent: false,
+                keychain: String::new(),
+            }),
+            ..AppStatus::placeholder()
+        };
+        let view = view(&status);
+        for text in [&view.items[0].label, &view.tooltip] {
+            assert!(text.starts_with("Signed in as Ada") || text.contains("signed in as Ada"));
+            assert!(!text.chars().any(crate::inert::is_dangerous), "{text:?}");
+            assert!(text.chars().count() < 140, "length-limited: {text:?}");
+        }
+    }
 }

@@ -171,6 +171,12 @@ fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
     if raw.access_token.is_empty() {
         return Err(unexpected("the token response has an empty access token"));
     }
+    if !is_b64token(&raw.access_token) {
+        // It is printed by `spotkey token` and sent in headers: nothing else may pass.
+        return Err(unexpected(
+            "the access token has characters or a length a bearer token cannot have",
+        ));
+    }
     if raw
         .token_type
         .as_deref()
@@ -190,6 +196,19 @@ fn parse_success(body: &[u8]) -> Result<TokenResponse, AuthError> {
             .filter(|t| !t.trim().is_empty())
             .map(RefreshToken::new),
     })
+}
+
+/// Longest access token accepted; Spotify's are a few hundred characters.
+const MAX_ACCESS_TOKEN_LEN: usize = 8 * 1024;
+
+/// RFC 6750 §2.1 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && token.len() <= MAX_ACCESS_TOKEN_LEN
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
 }
 
 /// `expires_in` as a lifetime within `MIN..=MAX_ACCESS_LIFETIME`. A number (or a numeric
@@ -282,6 +301,23 @@ mod tests {
         assert!(parse_token_response(503, None, b"<html>")
             .unwrap_err()
             .is_temporary());
+    }
+
+    #[test]
+    fn an_access_token_a_terminal_or_header_could_choke_on_is_refused() {
+        // JSON escapes: ESC, and CR LF forging a header line.
+        for token in [r"a\u001b[31mb", "a b", r"a\r\nX-Evil: 1", "=", "a=b"] {
+            let body =
+                format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":3600}}"#);
+            let e = parse_token_response(200, None, body.as_bytes()).unwrap_err();
+            assert_eq!(e.code(), "unexpected_response", "{token:?}");
+        }
+        let long = "a".repeat(MAX_ACCESS_TOKEN_LEN + 1);
+        let body =
+            format!(r#"{{"access_token":"{long}","token_type":"Bearer","expires_in":3600}}"#);
+        assert!(parse_token_response(200, None, body.as_bytes()).is_err());
+        let ok = br#"{"access_token":"BQD-x_y.z~1+2/3==","token_type":"Bearer","expires_in":3600}"#;
+        assert!(parse_token_response(200, None, ok).is_ok());
     }
 
     #[test]
