@@ -105,7 +105,11 @@ const SHORT_TTL: u64 = 2;
 
 /// The refresher's step, repeated after the sleep it asks for (as its timer would) until it
 /// has tried a refresh. Returns what that try asked for.
-async fn refresh_when_due(app: &support::app::App, fake: &FakeSpotify, profile: bool) -> Option<Duration> {
+async fn refresh_when_due(
+    app: &support::app::App,
+    fake: &FakeSpotify,
+    profile: bool,
+) -> Option<Duration> {
     let before = fake.requests().len();
     for _ in 0..10 {
         let next = app.controller.refresh_once(profile).await;

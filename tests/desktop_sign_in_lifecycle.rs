@@ -16,9 +16,8 @@ use support::user::{follow, redirect_uri_of};
 /// How soon a closed listener's port must refuse connections (it closes within milliseconds;
 /// a leaked one would answer until the sign-in times out, 30 s in these tests).
 const CLOSE_WAIT: Duration = Duration::from_secs(3);
-/// spotkey refreshes when less than this is left on the access token.
-const REFRESH_MARGIN_SECS: u64 = 300;
-/// Every access token comes due this long after it is issued.
+/// Every access token comes due this long after it is issued: a token that lives twice as long
+/// is renewed when half of its lifetime is left (the margin never exceeds half a lifetime).
 const DUE_AFTER_SECS: u64 = 2;
 
 fn now_unix() -> u64 {
@@ -75,7 +74,7 @@ async fn renewing_while_a_refresh_comes_due(
     app: &App,
     fake: &FakeSpotify,
 ) -> (String, tokio::task::JoinHandle<()>) {
-    fake.set_access_token_ttl(REFRESH_MARGIN_SECS + DUE_AFTER_SECS);
+    fake.set_access_token_ttl(2 * DUE_AFTER_SECS);
     app.signed_in().await;
     let refresher = tokio::spawn(app.controller.clone().keep_fresh(Duration::ZERO));
     let link = connecting(app, fake).await;
