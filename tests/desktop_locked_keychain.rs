@@ -100,7 +100,7 @@ async fn wait_for_event(
 ) {
     let deadline = Instant::now() + within;
     loop {
-        if app.recorder.events.lock().unwrap().len() > 0 && ok(&last_event(app)) {
+        if !app.recorder.events.lock().unwrap().is_empty() && ok(&last_event(app)) {
             return;
         }
         assert!(
