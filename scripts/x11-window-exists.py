@@ -2,7 +2,10 @@
 """Exit 0 when a MAPPED (viewable) X11 window titled ARGV[1] exists, else 1. GTK also names a
 hidden client-leader window after the app, which is why the map state is checked. For
 scripts/check-deb.sh under Xvfb; uses only libX11 through ctypes."""
-import ctypes, ctypes.util, sys
+import ctypes, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from x11windows import named, open_display, x  # noqa: E402
 
 class XWindowAttributes(ctypes.Structure):
     _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int), ("height", ctypes.c_int),
@@ -16,34 +19,13 @@ class XWindowAttributes(ctypes.Structure):
                 ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
 
 IS_VIEWABLE = 2
-x = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11") or "libX11.so.6")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XDefaultRootWindow.restype = ctypes.c_ulong
-x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
-                         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
-                         ctypes.POINTER(ctypes.c_uint)]
-x.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
 x.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(XWindowAttributes)]
 
-def windows(display, window):
-    root, parent = ctypes.c_ulong(), ctypes.c_ulong()
-    children, count = ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
-    if x.XQueryTree(display, window, ctypes.byref(root), ctypes.byref(parent), ctypes.byref(children), ctypes.byref(count)):
-        for i in range(count.value):
-            yield children[i]
-            yield from windows(display, children[i])
-
 def main(title):
-    display = x.XOpenDisplay(None)
-    if not display:
-        sys.exit("cannot open the X display (is DISPLAY set?)")
-    for window in windows(display, x.XDefaultRootWindow(display)):
-        name = ctypes.c_char_p()
+    display = open_display()
+    for window in named(display, title):
         attributes = XWindowAttributes()
-        if (x.XFetchName(display, window, ctypes.byref(name)) and name.value == title.encode()
-                and x.XGetWindowAttributes(display, window, ctypes.byref(attributes))
-                and attributes.map_state == IS_VIEWABLE):
+        if x.XGetWindowAttributes(display, window, ctypes.byref(attributes)) and attributes.map_state == IS_VIEWABLE:
             sys.exit(0)
     sys.exit(1)
 
