@@ -104,7 +104,7 @@ impl ClientId {
         if ok {
             Ok(Self(id.to_string()))
         } else {
-            Err(AuthError::InvalidConfig("the client ID must be the letters and digits shown on your app's Spotify dashboard page".into()))
+            Err(AuthError::InvalidConfig("the client ID must be the one shown on your app's Spotify dashboard page (letters, digits, '-' or '_'; at most 128)".into()))
         }
     }
 
