@@ -201,3 +201,35 @@ fn saving_a_new_client_id_drops_the_old_apps_secret() {
     let settings = std::fs::read_to_string(home.paths().config_dir.join("settings.json")).unwrap();
     assert!(settings.contains("new-client"), "{settings}");
 }
+
+#[tokio::test]
+async fn an_unusable_settings_file_is_named_in_one_inert_line() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    // A directory name from the environment is outside text too: ESC and CR must stay inert.
+    let config = home.root().join("cfg\u{1b}[31m\rforged");
+    let dir = config.join("spotkey");
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("settings.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let out = bounded(
+        home.cli(&fake)
+            .env("XDG_CONFIG_HOME", &config)
+            .arg("status"),
+    );
+
+    assert!(
+        out.stderr.contains("is not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains('\u{1b}') && !out.stderr.contains('\r'),
+        "raw control characters reached the terminal: {:?}",
+        out.stderr
+    );
+}

@@ -58,7 +58,10 @@ pub(crate) fn open_account(overrides: &Overrides) -> Result<Account, AuthError> 
     // An unusable settings file (a FIFO, huge, not JSON) is named, then left alone: flags and
     // the environment may still be all a command needs.
     let settings = Settings::try_load(&paths.config_dir).unwrap_or_else(|unusable| {
-        eprintln!("spotkey: ignoring the settings file: {unusable}; remove or fix it.");
+        eprintln!(
+            "spotkey: ignoring the settings file: {}; remove or fix it.",
+            inert::line(&unusable.to_string(), inert::SENTENCE)
+        );
         Settings::default()
     });
     let config = Config::resolve(overrides, &Env::from_process(), &settings)?;
@@ -126,7 +129,10 @@ async fn logout(forget_app: bool) -> u8 {
         Err(e) => return report(&e),
     };
     if let Some(e) = signed_out.without_lock {
-        eprintln!("spotkey: note: signed out without the refresh lock ({e})");
+        eprintln!(
+            "spotkey: note: signed out without the refresh lock ({})",
+            inert::line(&e.to_string(), inert::SENTENCE)
+        );
     }
     if forget_app {
         if let Err(e) = crate::auth::credentials::forget(&paths, &vault).await {

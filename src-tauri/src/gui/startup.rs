@@ -47,6 +47,10 @@ fn one_line_panics() {
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown error");
         let line = message.lines().next().unwrap_or_default();
-        eprintln!("spotkey: the desktop app stopped: {line}");
+        // The toolkit's text is not ours: one inert line on the terminal.
+        eprintln!(
+            "spotkey: the desktop app stopped: {}",
+            crate::inert::line(line, crate::inert::SENTENCE)
+        );
     }));
 }
