@@ -1,43 +1,101 @@
 #!/usr/bin/env bash
-# `make demo`: the whole spotkey flow with no Spotify account and no network. Starts the fake
-# Spotify the tests use (its own process, 127.0.0.1, with a consent page) and spotkey pointed
-# at it by configuration only. A throwaway home and keychain service keep your real spotkey
-# (settings, keychain entries) untouched.
+# `make demo`: the whole spotkey flow with no Spotify account and no network, touching nothing of
+# yours. It brings its own throwaway world and removes it when it ends (window closed, Ctrl-C,
+# SIGTERM or an error):
+#   - the fake Spotify the tests use (127.0.0.1, with a consent page);
+#   - a private D-Bus session with its own unlocked GNOME Keyring: spotkey (the app and the CLI
+#     line printed below) only ever sees that bus, so your own keyring is never on it, and it
+#     works on a machine without a Secret Service;
+#   - throwaway HOME and XDG dirs for spotkey's settings, caches, lock and webview data.
+# Your browser is the exception: it opens the sign-in link with the environment you started the
+# demo from (your D-Bus session, HOME, XDG dirs), so it is your normal browser and profile.
+#
+# SPOTKEY_DEMO_BIN_DIR=<dir> uses the binaries there (spotkey, spotkey-desktop,
+# examples/fake_spotify) and skips the release build; the tests point it at target/debug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The same build as `make run` and `make bundle` (a no-op right after either of them).
-${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify --example man_page
+say() { printf 'spotkey demo: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+for tool in dbus-daemon:dbus-daemon dbus-send:dbus-bin gnome-keyring-daemon:gnome-keyring setsid:util-linux timeout:coreutils; do
+  command -v "${tool%%:*}" >/dev/null ||
+    die "${tool%%:*} is missing: install the ${tool#*:} package (\`make demo\` installs it with apt)"
+done
+
+bin_dir=${SPOTKEY_DEMO_BIN_DIR:-}
+if [[ -z "$bin_dir" ]]; then
+  # The same build as `make run` and `make bundle` (a no-op right after either of them).
+  ${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify --example man_page
+  bin_dir=target/release
+fi
+bin_dir=$(cd "$bin_dir" && pwd)
+for program in spotkey spotkey-desktop examples/fake_spotify; do
+  [[ -x "$bin_dir/$program" ]] || die "$bin_dir/$program is missing: build it first (make build)"
+done
 
 demo_home=$(mktemp -d -t spotkey-demo.XXXXXX)
-fake_out="$demo_home/fake.out"
-target/release/examples/fake_spotify >"$fake_out" &
-fake_pid=$!
+pids=()
+# Every process the demo started ends, then the throwaway world goes. Never fails.
 cleanup() {
-  kill "$fake_pid" 2>/dev/null || true
+  trap - INT TERM HUP
+  local pid deadline=$((SECONDS + 5))
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  # What the private bus started for the app (accessibility bus, …) goes with the bus; whatever
+  # still runs in the demo's world when the deadline passes is ended.
+  while [[ -n "$(demo_processes)" ]] && ((SECONDS < deadline)); do sleep 0.05; done
+  for pid in $(demo_processes); do kill -KILL "$pid" 2>/dev/null || true; done
   rm -rf "$demo_home"
 }
+# Processes started in the demo's world: their environment names its runtime dir.
+# (grep itself runs outside that world, so that it does not find itself.)
+demo_processes() {
+  local file
+  for file in $(env -u XDG_RUNTIME_DIR grep -lsaF "XDG_RUNTIME_DIR=$demo_home/run" /proc/[0-9]*/environ); do
+    file=${file#/proc/}
+    echo "${file%/environ}"
+  done
+}
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+# spotkey splits $BROWSER at spaces and colons: the helper's path must have neither.
+case "$demo_home" in
+  *[[:space:]:%]*) die "the temporary directory $demo_home has a space, ':' or '%' in its path; set TMPDIR to one without" ;;
+esac
 
-for _ in $(seq 100); do
-  grep -q '^accounts=' "$fake_out" 2>/dev/null && break
-  sleep 0.05
-done
-read -r accounts api <"$fake_out"
-accounts=${accounts#accounts=}
-api=${api#api=}
+# shellcheck source=scripts/demo-world.sh
+source scripts/demo-world.sh
+start_browser_opener
+enter_demo_world
+start_private_keyring
+start_fake_spotify
+write_cli_helper
 
 cat <<MSG
-spotkey demo — a fake Spotify is running at $accounts (nothing leaves this computer).
+spotkey demo — nothing leaves this computer, and nothing of yours is touched. Running:
+  fake Spotify        $SPOTKEY_ACCOUNTS_URL
+  private keyring     its own D-Bus session and GNOME Keyring (your keyring is never used)
+  spotkey             the window, with throwaway settings in $demo_home
   1. In the setup screen, enter the Client ID:  demo-client   (leave the secret empty)
   2. Press "Connect Spotify": your browser shows the fake consent page; choose Agree.
-  3. Quit spotkey from its tray menu (or close the window and press Ctrl-C here) to end the demo.
-If spotkey is already running on this desktop, quit it first: only one instance runs at a time.
+  3. The CLI against the demo (paste in another terminal; also login, token, logout):
+       $(printf '%q' "$demo_home/spotkey") status
+  4. Close the window, quit from the tray menu, or press Ctrl-C here to end the demo.
 MSG
 
-SPOTKEY_ACCOUNTS_URL="$accounts" \
-SPOTKEY_API_URL="$api" \
-SPOTKEY_KEYCHAIN_SERVICE=spotkey-demo \
-XDG_CONFIG_HOME="$demo_home/config" \
-XDG_CACHE_HOME="$demo_home/cache" \
-  target/release/spotkey-desktop
+"$bin_dir/spotkey-desktop" </dev/null &
+pids+=($!)
+# `wait` (unlike a foreground command) lets Ctrl-C and SIGTERM end the demo at once.
+status=0
+wait "${pids[-1]}" || status=$?
+exit "$status"
