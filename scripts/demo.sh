@@ -21,9 +21,10 @@ die() {
   exit 1
 }
 
-for tool in dbus-daemon:dbus-daemon dbus-send:dbus-bin gnome-keyring-daemon:gnome-keyring setsid:util-linux timeout:coreutils; do
+# What the throwaway world needs (scripts/install-deps.sh installs it for `make demo`).
+for tool in dbus-daemon:dbus dbus-send:dbus gnome-keyring-daemon:gnome-keyring setsid:util-linux timeout:coreutils; do
   command -v "${tool%%:*}" >/dev/null ||
-    die "${tool%%:*} is missing: install the ${tool#*:} package (\`make demo\` installs it with apt)"
+    die "${tool%%:*} is missing: sudo apt-get install ${tool#*:} (or run \`make demo\`, which installs it)"
 done
 
 bin_dir=${SPOTKEY_DEMO_BIN_DIR:-}
@@ -90,7 +91,7 @@ spotkey demo — nothing leaves this computer, and nothing of yours is touched. 
   2. Press "Connect Spotify": your browser shows the fake consent page; choose Agree.
   3. The CLI against the demo (paste in another terminal; also login, token, logout):
        $(printf '%q' "$demo_home/spotkey") status
-  4. Close the window, quit from the tray menu, or press Ctrl-C here to end the demo.
+  4. Press Ctrl-C here to end the demo: everything above stops and its files are removed.
 MSG
 
 "$bin_dir/spotkey-desktop" </dev/null &

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system packages spotkey needs to build (and, with --test, to run its tests).
+# Installs the system packages spotkey needs to build and run (and, with --test, to run its tests).
 # Idempotent: installs only what is missing; uses sudo when not root. Debian 12 / Ubuntu 24.04.
 set -euo pipefail
 
 build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev pkg-config build-essential curl)
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium chromium-driver)
+# What the app and `make demo` run with: a Secret Service to keep the grant in (the demo starts
+# its own private one), D-Bus, and the opener for the user's browser.
+run_pkgs=(dbus gnome-keyring xdg-utils)
+test_pkgs=(xvfb xauth webkit2gtk-driver libsecret-tools chromium chromium-driver)
 
-pkgs=("${build_pkgs[@]}")
+pkgs=("${build_pkgs[@]}" "${run_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")
 
 missing=()
