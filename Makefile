@@ -37,9 +37,10 @@ bench: test-deps
 bench-cli: build test-deps
 	scripts/test-env.sh scripts/bench-cli.py $(if $(PEER),--peer '$(PEER)')
 
-# The whole flow against a local fake Spotify: no account, no network.
+# The whole flow against a local fake Spotify: no account, no network, nothing of yours touched
+# (a private D-Bus session and keyring, throwaway dirs; all gone when it ends). Runs the `build`.
 demo: build
-	scripts/demo.sh
+	SPOTKEY_DEMO_BIN_DIR=target/release scripts/demo.sh
 
 # .deb (and the AppImage where its tools can be downloaded) from the `make build` binaries, with
 # the prebuilt tauri CLI from npm (not part of `make test`: slow).
