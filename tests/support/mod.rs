@@ -4,6 +4,8 @@
 pub mod app;
 pub mod cli_user;
 #[cfg(target_os = "linux")]
+pub mod demo;
+#[cfg(target_os = "linux")]
 pub mod desktop;
 pub mod fake_spotify;
 pub mod home;
