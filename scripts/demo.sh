@@ -33,6 +33,7 @@ if [[ -z "$bin_dir" ]]; then
   ${CARGO:-cargo} build --release --features custom-protocol --bins --example fake_spotify --example man_page
   bin_dir=target/release
 fi
+[[ -d "$bin_dir" ]] || die "SPOTKEY_DEMO_BIN_DIR=$bin_dir is not a directory"
 bin_dir=$(cd "$bin_dir" && pwd)
 for program in spotkey spotkey-desktop examples/fake_spotify; do
   [[ -x "$bin_dir/$program" ]] || die "$bin_dir/$program is missing: build it first (make build)"
