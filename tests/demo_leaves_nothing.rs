@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use support::cli_user::run_within;
-use support::demo::{processes_in, wait_for_window, Demo, User, END, START};
+use support::demo::{processes_in, wait_for_window, Demo, Ending, User, END, START};
 use support::desktop::Xvfb;
 
 /// The outer keyring's items (object paths only, never secrets).
@@ -28,9 +28,9 @@ fn outer_keyring_items(search: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Starts the demo, signs in through its printed CLI line, ends the demo with `signal`, and
+/// Starts the demo, signs in through its printed CLI line, ends the demo as `ending` says, and
 /// checks that it left nothing behind in the user's dirs or processes.
-fn demo_signs_in_and_leaves_nothing(user: &User, signal: &str) {
+fn demo_signs_in_and_leaves_nothing(user: &User, ending: Ending) {
     let xvfb = Xvfb::start();
     let desk_before = user.desk_contents();
     let mut demo = Demo::start(user, xvfb.display());
@@ -46,8 +46,8 @@ fn demo_signs_in_and_leaves_nothing(user: &User, signal: &str) {
         "the demo ended before it was asked to"
     );
 
-    demo.signal(signal);
-    assert!(demo.ended_within(END), "the demo did not end on {signal}");
+    demo.end(ending);
+    assert!(demo.ended_within(END), "the demo did not end on {ending:?}");
     assert_eq!(
         demo.group_left(),
         Vec::<String>::new(),
@@ -107,7 +107,7 @@ fn the_demo_leaves_nothing_in_the_users_keyring_dirs_or_processes() {
     let everything = ["target", "default"];
     let before = outer_keyring_items(&everything);
     let user = User::new(bus);
-    demo_signs_in_and_leaves_nothing(&user, "-TERM");
+    demo_signs_in_and_leaves_nothing(&user, Ending::Sigterm);
     assert_eq!(
         outer_keyring_items(&["service", "spotkey-demo"]),
         BTreeSet::new()
@@ -124,5 +124,49 @@ fn the_demo_works_without_a_secret_service_and_ends_on_ctrl_c() {
     let nowhere = tempfile::tempdir().unwrap();
     let bus = format!("unix:path={}/no-bus", nowhere.path().display());
     let user = User::new(bus);
-    demo_signs_in_and_leaves_nothing(&user, "-INT");
+    demo_signs_in_and_leaves_nothing(&user, Ending::CtrlC);
+}
+
+#[test]
+fn a_missing_keyring_daemon_is_one_line_naming_the_package() {
+    // A machine with everything but GNOME Keyring.
+    let tools = tempfile::tempdir().unwrap();
+    for tool in [
+        "bash",
+        "dirname",
+        "dbus-daemon",
+        "dbus-send",
+        "setsid",
+        "timeout",
+    ] {
+        let found = Command::new("sh")
+            .args(["-c", "command -v \"$1\"", "sh", tool])
+            .output()
+            .unwrap();
+        let path = String::from_utf8_lossy(&found.stdout).trim().to_string();
+        assert!(found.status.success(), "{tool} is installed by make test");
+        std::os::unix::fs::symlink(path, tools.path().join(tool)).unwrap();
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_spotkey"))
+        .parent()
+        .unwrap();
+    let mut cmd = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/demo.sh"));
+    cmd.env_clear()
+        .env("PATH", tools.path())
+        .env("TMPDIR", scratch.path())
+        .env("SPOTKEY_DEMO_BIN_DIR", bin_dir);
+    let out = run_within(&mut cmd, START).expect("the demo stopped at once");
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stderr,
+        "spotkey demo: gnome-keyring-daemon is missing: sudo apt-get install gnome-keyring \
+         (or run `make demo`, which installs it)\n"
+    );
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "it started something"
+    );
 }

@@ -95,6 +95,15 @@ impl User {
     }
 }
 
+/// How a user ends the demo.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending {
+    /// `kill <script>` (or a service manager stopping it).
+    Sigterm,
+    /// Ctrl-C in its terminal: SIGINT to its whole process group.
+    CtrlC,
+}
+
 /// `scripts/demo.sh` on the debug binaries, in its own process group; killed with its group
 /// if the test fails before it ended.
 pub struct Demo {
@@ -155,12 +164,18 @@ impl Demo {
         }
     }
 
-    pub fn signal(&self, signal: &str) {
+    /// Asks the demo to end the way `how` says.
+    pub fn end(&self, how: Ending) {
+        let (pid, group) = (self.child.id().to_string(), format!("-{}", self.child.id()));
+        let args = match how {
+            Ending::Sigterm => ["-TERM", "--", &pid],
+            Ending::CtrlC => ["-INT", "--", &group],
+        };
         let ok = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
+            .args(args)
             .status()
             .is_ok_and(|s| s.success());
-        assert!(ok, "could not send {signal} to the demo");
+        assert!(ok, "could not end the demo with {how:?}");
     }
 
     /// Waits for the script to end; true if it did within `limit`.
