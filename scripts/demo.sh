@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: the whole spotkey flow with no Spotify account and no network, touching nothing of
-# yours. It brings its own throwaway world and removes it when it ends (window closed, Ctrl-C,
+# yours. It brings its own throwaway world and removes it when it ends (spotkey quits, Ctrl-C,
 # SIGTERM or an error):
 #   - the fake Spotify the tests use (127.0.0.1, with a consent page);
 #   - a private D-Bus session with its own unlocked GNOME Keyring: spotkey (the app and the CLI
