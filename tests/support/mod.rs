@@ -10,4 +10,6 @@ pub mod home;
 pub mod item;
 #[cfg(target_os = "linux")]
 pub mod keyring;
+#[cfg(target_os = "linux")]
+pub mod session_bus;
 pub mod user;
