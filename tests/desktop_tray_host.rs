@@ -69,13 +69,14 @@ impl Desk {
         run_x11_script(&script, self.xvfb.display())
     }
 
-    fn wait_window(&self, shown: bool) {
+    fn wait_window(&self, app: &Spotkey, shown: bool) {
         let deadline = Instant::now() + WINDOW_WAIT;
         while self.window_shown() != shown {
             assert!(
                 Instant::now() < deadline,
-                "the window was {} after {WINDOW_WAIT:?}",
-                if shown { "never shown" } else { "still shown" }
+                "the window was {} after {WINDOW_WAIT:?}: {}",
+                if shown { "never shown" } else { "still shown" },
+                app.log()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -96,13 +97,14 @@ impl Desk {
         let mut second = self.launch(&[]);
         let status = second.wait_exit(WINDOW_WAIT);
         assert!(status.is_some(), "the second launch did not hand over and exit");
-        self.wait_window(true);
+        self.wait_window(first, true);
         assert!(first.running(), "the first spotkey is gone: {}", first.log());
     }
 }
 
 fn run_x11_script(script: &PathBuf, display: &str) -> bool {
     Command::new(script)
+        .arg("spotkey")
         .env("DISPLAY", display)
         .stderr(Stdio::null())
         .status()
@@ -156,7 +158,10 @@ impl Drop for Spotkey {
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
         for signal in ["-TERM", "-KILL"] {
-            let _ = Command::new("kill").args([signal, "--", &group]).status();
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
             if self.wait_exit(Duration::from_secs(3)).is_some() {
                 break;
             }
@@ -168,7 +173,7 @@ impl Drop for Spotkey {
 fn without_a_tray_closing_the_window_quits_spotkey() {
     let desk = Desk::new();
     let mut app = desk.launch(&[]);
-    desk.wait_window(true);
+    desk.wait_window(&app, true);
 
     desk.close_window();
 
@@ -182,10 +187,10 @@ fn with_a_tray_closing_the_window_keeps_spotkey_in_the_tray() {
     let desk = Desk::new();
     let _tray = FakeTray::start(&desk.bus);
     let mut app = desk.launch(&[]);
-    desk.wait_window(true);
+    desk.wait_window(&app, true);
 
     desk.close_window();
-    desk.wait_window(false);
+    desk.wait_window(&app, false);
 
     desk.reopen_through_second_launch(&mut app);
 }
@@ -194,12 +199,12 @@ fn with_a_tray_closing_the_window_keeps_spotkey_in_the_tray() {
 fn a_tray_that_appears_after_the_start_is_noticed() {
     let desk = Desk::new();
     let mut app = desk.launch(&[]);
-    desk.wait_window(true);
+    desk.wait_window(&app, true);
 
     let _tray = FakeTray::start(&desk.bus);
     app.wait_noticed(true);
     desk.close_window();
-    desk.wait_window(false);
+    desk.wait_window(&app, false);
 
     desk.reopen_through_second_launch(&mut app);
 }
@@ -209,7 +214,7 @@ fn a_tray_that_goes_away_after_the_start_is_noticed() {
     let desk = Desk::new();
     let tray = FakeTray::start(&desk.bus);
     let mut app = desk.launch(&[]);
-    desk.wait_window(true);
+    desk.wait_window(&app, true);
 
     drop(tray);
     app.wait_noticed(false);
@@ -241,4 +246,20 @@ fn autostart_with_a_tray_stays_in_the_tray_without_a_window() {
     assert!(!desk.window_shown(), "a login item opened a window");
 
     desk.reopen_through_second_launch(&mut app);
+}
+
+#[test]
+fn a_tray_that_goes_for_good_takes_a_windowless_spotkey_with_it() {
+    let desk = Desk::new();
+    let tray = FakeTray::start(&desk.bus);
+    let mut app = desk.launch(&[]);
+    desk.wait_window(&app, true);
+    desk.close_window();
+    desk.wait_window(&app, false);
+    assert!(app.running(), "spotkey left the tray: {}", app.log());
+
+    drop(tray);
+
+    let status = app.wait_exit(AUTOSTART_WAIT);
+    assert!(status.is_some(), "spotkey lives on unseen: {}", app.log());
 }

@@ -55,6 +55,15 @@ pub fn on_window_closed(tray_host: bool) -> CloseAction {
     }
 }
 
+/// The tray went away while spotkey lived in it, and did not come back in time.
+pub fn on_tray_gone(tray_back: bool, window_open: bool) -> CloseAction {
+    if tray_back || window_open {
+        CloseAction::StayInTray
+    } else {
+        CloseAction::Quit
+    }
+}
+
 /// None when the tray options apply; else the sentence Settings shows instead of them.
 pub fn settings_note(tray_host: bool) -> Option<&'static str> {
     (!tray_host).then_some(NO_TRAY_NOTE)
@@ -86,5 +95,13 @@ mod tests {
             assert_eq!(on_start(false, launch), StartAction::ShowWindow);
         }
         assert!(settings_note(false).is_some_and(|n| n.contains("quits")));
+    }
+
+    #[test]
+    fn a_tray_that_goes_for_good_takes_a_windowless_spotkey_with_it() {
+        assert_eq!(on_tray_gone(false, false), CloseAction::Quit);
+        assert_eq!(on_tray_gone(true, false), CloseAction::StayInTray);
+        // The open window is still a way to quit: closing it decides then.
+        assert_eq!(on_tray_gone(false, true), CloseAction::StayInTray);
     }
 }

@@ -91,6 +91,14 @@ impl TrayHostWatch {
         self.shared.wait(until, |host| host.is_some()) || xembed_tray()
     }
 
+    /// Returns once a StatusNotifier tray that was there has gone (a panel quit or crashed).
+    /// Waits on the follower's news, never on a timer of its own.
+    pub fn wait_until_gone(&self) {
+        for wanted in [true, false] {
+            while self.shared.wait(Instant::now() + IDLE_WAIT, |h| h == Some(wanted)) != wanted {}
+        }
+    }
+
     /// For a start with nothing to show: waits up to `grace` for a tray host to appear.
     pub fn wait_for_host(&self, grace: Duration) -> bool {
         let until = Instant::now() + grace;
