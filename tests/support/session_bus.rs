@@ -72,7 +72,10 @@ impl SessionBus {
             if names.iter().any(|n| n.ends_with(".SingleInstance")) {
                 return;
             }
-            assert!(Instant::now() < deadline, "no spotkey on the bus: {names:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no spotkey on the bus: {names:?}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

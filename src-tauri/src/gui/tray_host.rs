@@ -95,7 +95,11 @@ impl TrayHostWatch {
     /// Waits on the follower's news, never on a timer of its own.
     pub fn wait_until_gone(&self) {
         for wanted in [true, false] {
-            while self.shared.wait(Instant::now() + IDLE_WAIT, |h| h == Some(wanted)) != wanted {}
+            while self
+                .shared
+                .wait(Instant::now() + IDLE_WAIT, |h| h == Some(wanted))
+                != wanted
+            {}
         }
     }
 
@@ -146,7 +150,11 @@ fn follow(shared: &Shared) {
 /// A watcher alone shows nothing: a host (the panel) must have registered with it. Asking the
 /// bus first avoids starting a watcher through D-Bus activation just by looking.
 fn status_notifier_host(conn: &Connection) -> bool {
-    let bus = conn.with_proxy("org.freedesktop.DBus", "/org/freedesktop/DBus", CALL_TIMEOUT);
+    let bus = conn.with_proxy(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        CALL_TIMEOUT,
+    );
     let owned: Result<(bool,), _> =
         bus.method_call("org.freedesktop.DBus", "NameHasOwner", (WATCHER,));
     if !matches!(owned, Ok((true,))) {
@@ -189,4 +197,3 @@ fn xembed_tray() -> bool {
         owner != 0
     }
 }
-
