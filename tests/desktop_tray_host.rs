@@ -8,7 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::bare_desktop::{Desk, AUTOSTART_WAIT, WINDOW_WAIT};
+use support::bare_desktop::{Desk, FakeXembedTray, AUTOSTART_WAIT, WINDOW_WAIT};
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
@@ -31,6 +31,19 @@ fn without_a_tray_closing_the_window_quits_spotkey() {
 fn with_a_tray_closing_the_window_keeps_spotkey_in_the_tray() {
     let desk = Desk::new();
     let _tray = FakeTray::start(&desk.bus);
+    let mut app = desk.launch(&[]);
+    desk.wait_window(&app, true);
+
+    desk.close_window();
+    desk.wait_window(&app, false);
+
+    desk.reopen_through_second_launch(&mut app);
+}
+
+#[test]
+fn with_an_xembed_tray_closing_the_window_keeps_spotkey_in_the_tray() {
+    let desk = Desk::new();
+    let _tray = FakeXembedTray::start(desk.display());
     let mut app = desk.launch(&[]);
     desk.wait_window(&app, true);
 

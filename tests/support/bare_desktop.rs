@@ -59,6 +59,11 @@ impl Desk {
         Spotkey { child, logs }
     }
 
+    /// The X display, e.g. `:3`.
+    pub fn display(&self) -> &str {
+        self.xvfb.display()
+    }
+
     /// Whether a mapped window titled "spotkey" is on the display.
     pub fn window_shown(&self) -> bool {
         let script = PathBuf::from(SCRIPTS).join("x11-window-exists.py");
@@ -172,6 +177,41 @@ impl Drop for Spotkey {
             if self.wait_exit(Duration::from_secs(3)).is_some() {
                 break;
             }
+        }
+    }
+}
+
+/// An XEmbed tray (what `trayer` is to the app): the owner of `_NET_SYSTEM_TRAY_S0` on the
+/// display, for as long as this value lives. Dock requests are left unanswered.
+pub struct FakeXembedTray {
+    xlib: x11_dl::xlib::Xlib,
+    display: *mut x11_dl::xlib::Display,
+}
+
+impl FakeXembedTray {
+    pub fn start(display: &str) -> FakeXembedTray {
+        let xlib = x11_dl::xlib::Xlib::open().expect("libX11");
+        let name = std::ffi::CString::new(display).expect("a display name");
+        // SAFETY: one connection used on this thread only; the strings are NUL-terminated.
+        unsafe {
+            let display = (xlib.XOpenDisplay)(name.as_ptr());
+            assert!(!display.is_null(), "cannot open the X display");
+            let root = (xlib.XDefaultRootWindow)(display);
+            let window = (xlib.XCreateSimpleWindow)(display, root, 0, 0, 1, 1, 0, 0, 0);
+            let atom = (xlib.XInternAtom)(display, c"_NET_SYSTEM_TRAY_S0".as_ptr(), 0);
+            (xlib.XSetSelectionOwner)(display, atom, window, 0);
+            // Returns once the server has made us the owner.
+            (xlib.XSync)(display, 0);
+            FakeXembedTray { xlib, display }
+        }
+    }
+}
+
+impl Drop for FakeXembedTray {
+    fn drop(&mut self) {
+        // SAFETY: the connection opened in `start`, closed once (its selection goes with it).
+        unsafe {
+            (self.xlib.XCloseDisplay)(self.display);
         }
     }
 }
