@@ -17,13 +17,11 @@ use support::session_bus::{FakeTray, SessionBus};
 #[test]
 fn without_a_tray_closing_the_window_quits_spotkey() {
     let desk = Desk::new();
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
+    let mut app = desk.launch_window();
 
     desk.close_window();
 
-    let status = app.wait_exit(WINDOW_WAIT);
-    let status = status.unwrap_or_else(|| panic!("spotkey lives on unseen: {}", app.log()));
+    let status = app.assert_ends(WINDOW_WAIT);
     assert!(status.success(), "{status}: {}", app.log());
 }
 
@@ -31,38 +29,33 @@ fn without_a_tray_closing_the_window_quits_spotkey() {
 fn with_a_tray_closing_the_window_keeps_spotkey_in_the_tray() {
     let desk = Desk::new();
     let _tray = FakeTray::start(&desk.bus);
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
 
-    desk.close_window();
-    desk.wait_window(&app, false);
-
-    desk.reopen_through_second_launch(&mut app);
+    closing_the_window_keeps_spotkey_in_the_tray(&desk);
 }
 
 #[test]
 fn with_an_xembed_tray_closing_the_window_keeps_spotkey_in_the_tray() {
     let desk = Desk::new();
     let _tray = FakeXembedTray::start(desk.display());
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
 
-    desk.close_window();
-    desk.wait_window(&app, false);
+    closing_the_window_keeps_spotkey_in_the_tray(&desk);
+}
 
+/// Closed, the window goes; a second launch brings it back from the spotkey still running.
+fn closing_the_window_keeps_spotkey_in_the_tray(desk: &Desk) {
+    let mut app = desk.launch_window();
+    desk.close_and_wait(&app);
     desk.reopen_through_second_launch(&mut app);
 }
 
 #[test]
 fn a_tray_that_appears_after_the_start_is_noticed() {
     let desk = Desk::new();
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
+    let mut app = desk.launch_window();
 
     let _tray = FakeTray::start(&desk.bus);
     app.wait_noticed(true);
-    desk.close_window();
-    desk.wait_window(&app, false);
+    desk.close_and_wait(&app);
 
     desk.reopen_through_second_launch(&mut app);
 }
@@ -71,15 +64,26 @@ fn a_tray_that_appears_after_the_start_is_noticed() {
 fn a_tray_that_goes_away_after_the_start_is_noticed() {
     let desk = Desk::new();
     let tray = FakeTray::start(&desk.bus);
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
+    let mut app = desk.launch_window();
 
     drop(tray);
     app.wait_noticed(false);
     desk.close_window();
 
-    let status = app.wait_exit(WINDOW_WAIT);
-    assert!(status.is_some(), "spotkey lives on unseen: {}", app.log());
+    app.assert_ends(WINDOW_WAIT);
+}
+
+#[test]
+fn a_tray_that_goes_for_good_takes_a_windowless_spotkey_with_it() {
+    let desk = Desk::new();
+    let tray = FakeTray::start(&desk.bus);
+    let mut app = desk.launch_window();
+    desk.close_and_wait(&app);
+    assert!(app.running(), "spotkey left the tray: {}", app.log());
+
+    drop(tray);
+
+    app.assert_ends(AUTOSTART_WAIT);
 }
 
 #[test]
@@ -87,15 +91,11 @@ fn autostart_without_a_tray_exits_instead_of_running_unseen() {
     let desk = Desk::new();
     let mut app = desk.launch(&["--hidden"]);
 
-    let status = app.wait_exit(AUTOSTART_WAIT);
+    let status = app.assert_ends(AUTOSTART_WAIT);
 
-    let status = status.unwrap_or_else(|| panic!("spotkey lives on unseen: {}", app.log()));
     assert!(status.success(), "{status}: {}", app.log());
-    assert!(
-        app.log().contains("no tray"),
-        "no line says why: {}",
-        app.log()
-    );
+    let log = app.log();
+    assert!(log.contains("no tray"), "no line says why: {log}");
     assert!(!desk.window_shown(), "a login item opened a window");
 }
 
@@ -108,22 +108,6 @@ fn autostart_with_a_tray_stays_in_the_tray_without_a_window() {
     assert!(!desk.window_shown(), "a login item opened a window");
 
     desk.reopen_through_second_launch(&mut app);
-}
-
-#[test]
-fn a_tray_that_goes_for_good_takes_a_windowless_spotkey_with_it() {
-    let desk = Desk::new();
-    let tray = FakeTray::start(&desk.bus);
-    let mut app = desk.launch(&[]);
-    desk.wait_window(&app, true);
-    desk.close_window();
-    desk.wait_window(&app, false);
-    assert!(app.running(), "spotkey left the tray: {}", app.log());
-
-    drop(tray);
-
-    let status = app.wait_exit(AUTOSTART_WAIT);
-    assert!(status.is_some(), "spotkey lives on unseen: {}", app.log());
 }
 
 /// Settings read on a desktop with or without a tray: the tray note's text (None when hidden)

@@ -92,6 +92,19 @@ impl Desk {
         );
     }
 
+    /// Starts spotkey as a person does and waits for its window.
+    pub fn launch_window(&self) -> Spotkey {
+        let app = self.launch(&[]);
+        self.wait_window(&app, true);
+        app
+    }
+
+    /// The close button, then the window's going.
+    pub fn close_and_wait(&self, app: &Spotkey) {
+        self.close_window();
+        self.wait_window(app, false);
+    }
+
     /// A second launch hands over to the running spotkey, which opens its window: the proof,
     /// as a user would see it, that the first one was still alive and reachable.
     pub fn reopen_through_second_launch(&self, first: &mut Spotkey) {
@@ -136,6 +149,14 @@ impl Spotkey {
                 return None;
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for spotkey to end by itself, as it must when nothing of it can be seen.
+    pub fn assert_ends(&mut self, timeout: Duration) -> ExitStatus {
+        match self.wait_exit(timeout) {
+            Some(status) => status,
+            None => panic!("spotkey lives on unseen after {timeout:?}: {}", self.log()),
         }
     }
 

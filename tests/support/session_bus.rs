@@ -116,7 +116,13 @@ pub struct FakeTray {
 impl FakeTray {
     /// Returns once the watcher name is owned, so anything started after sees the tray.
     pub fn start(bus: &SessionBus) -> FakeTray {
-        let conn = Connection::new_address(bus.address()).expect("connect to the private bus");
+        Self::on_address(bus.address())
+    }
+
+    /// On any bus, e.g. the whole test environment's (`DBUS_SESSION_BUS_ADDRESS`), for a
+    /// measurement of spotkey living in the tray.
+    pub fn on_address(address: &str) -> FakeTray {
+        let conn = Connection::new_address(address).expect("connect to the bus");
         conn.request_name(WATCHER, false, false, true)
             .expect("own the StatusNotifierWatcher name");
         conn.start_receive(MatchRule::new_method_call(), Box::new(answer));
