@@ -19,7 +19,8 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(1);
 /// The follower sleeps in the kernel until the bus sends a change; this only bounds one sleep
 /// (one wake-up an hour when nothing happens).
 const IDLE_WAIT: Duration = Duration::from_secs(3600);
-/// How long a caller waits for the follower's first answer (connecting to the bus, one query).
+/// How long after the start a caller may wait for the follower's first answer (connecting to
+/// the bus, one query); a bus that never answers costs at most this, once.
 const FIRST_ANSWER: Duration = Duration::from_secs(2);
 
 /// The bus's changes the follower wakes for: the watcher coming and going, and its hosts.
@@ -69,6 +70,7 @@ impl Shared {
 /// follower thread; the X side is one round trip to the X server.
 pub struct TrayHostWatch {
     shared: Arc<Shared>,
+    started: Instant,
 }
 
 impl TrayHostWatch {
@@ -82,12 +84,15 @@ impl TrayHostWatch {
             tracing::warn!(error = %e, "cannot follow the tray host; assuming none");
             shared.set(false);
         }
-        Self { shared }
+        Self {
+            shared,
+            started: Instant::now(),
+        }
     }
 
     /// Whether a tray host is there now.
     pub fn present(&self) -> bool {
-        let until = Instant::now() + FIRST_ANSWER;
+        let until = self.started + FIRST_ANSWER;
         self.shared.wait(until, |host| host.is_some()) || xembed_tray()
     }
 
