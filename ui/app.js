@@ -568,6 +568,16 @@
     fillScopes(s);
     $("autostart").checked = !!s.autostart;
     $("start-hidden").checked = !!s.start_hidden;
+    fillTrayUnavailable(s);
+  }
+
+  // No tray on this desktop: the tray options cannot be turned on (only off), and one
+  // sentence from Rust says why.
+  function fillTrayUnavailable(s) {
+    const why = typeof s.tray_unavailable === "string" ? s.tray_unavailable : "";
+    for (const id of ["autostart", "start-hidden"]) $(id).disabled = !!why && !$(id).checked;
+    $("tray-unavailable").textContent = why;
+    $("tray-unavailable").hidden = !why;
   }
 
   function fillScopes(s) {
@@ -685,6 +695,7 @@
       autostart.checked = prev.a;
       startHidden.checked = prev.h;
     }
+    if (state.settings) fillTrayUnavailable(state.settings);
   }
   $("autostart").addEventListener("change", savePreferences);
   $("start-hidden").addEventListener("change", savePreferences);

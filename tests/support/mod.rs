@@ -2,6 +2,8 @@
 //! throwaway homes on the real keychain. Each test file uses a subset, hence dead_code.
 #![allow(dead_code)]
 pub mod app;
+#[cfg(target_os = "linux")]
+pub mod bare_desktop;
 pub mod cli_user;
 #[cfg(target_os = "linux")]
 pub mod demo;
@@ -12,4 +14,6 @@ pub mod home;
 pub mod item;
 #[cfg(target_os = "linux")]
 pub mod keyring;
+#[cfg(target_os = "linux")]
+pub mod session_bus;
 pub mod user;

@@ -156,4 +156,7 @@ pub struct SettingsDto {
     /// Filled in by the desktop shell (the OS login-item lives there).
     pub autostart: bool,
     pub start_hidden: bool,
+    /// Filled in by the desktop shell: None when the desktop has a tray; else why "start at
+    /// login" and "start in the tray" do nothing here (the page disables them and shows this).
+    pub tray_unavailable: Option<String>,
 }

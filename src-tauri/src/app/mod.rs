@@ -12,6 +12,7 @@ mod settings_ops;
 mod signing_in;
 pub mod sink;
 mod status_view;
+pub mod tray_host;
 pub mod tray_menu;
 
 pub use controller::Controller;

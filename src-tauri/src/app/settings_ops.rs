@@ -42,6 +42,7 @@ impl Controller {
             available_scopes: scope_info::available(),
             autostart: false,
             start_hidden: file.start_hidden.unwrap_or(false),
+            tray_unavailable: None,
         }
     }
 

@@ -4,7 +4,8 @@ use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_clipboard_manager::ClipboardExt as _;
 
-use crate::app::{AppStatus, Controller, ErrorDto, SettingsDto};
+use super::tray_host::TrayHostWatch;
+use crate::app::{tray_host, AppStatus, Controller, ErrorDto, SettingsDto};
 
 /// What the user registers in the Spotify dashboard (any loopback port matches it).
 pub const REDIRECT_URI_TO_REGISTER: &str = "http://127.0.0.1/callback";
@@ -63,9 +64,16 @@ pub async fn sign_out(app: State<'_, Controller>) -> Reply<AppStatus> {
 }
 
 #[tauri::command]
-pub async fn get_settings(handle: AppHandle, app: State<'_, Controller>) -> Reply<SettingsDto> {
+pub async fn get_settings(
+    handle: AppHandle,
+    app: State<'_, Controller>,
+    tray: State<'_, TrayHostWatch>,
+) -> Reply<SettingsDto> {
     let mut settings = app.settings().await;
     settings.autostart = handle.autolaunch().is_enabled().unwrap_or(false);
+    // Asked each time Settings opens: a tray may have come or gone since start.
+    let host = tray.present();
+    settings.tray_unavailable = tray_host::settings_note(host).map(String::from);
     Ok(settings)
 }
 
@@ -90,6 +98,7 @@ pub async fn save_scopes(app: State<'_, Controller>, scopes: Vec<String>) -> Rep
 pub async fn save_preferences(
     handle: AppHandle,
     app: State<'_, Controller>,
+    tray: State<'_, TrayHostWatch>,
     autostart: bool,
     start_hidden: bool,
 ) -> Reply<SettingsDto> {
@@ -106,7 +115,7 @@ pub async fn save_preferences(
         )
     })?;
     app.save_start_hidden(start_hidden)?;
-    get_settings(handle, app).await
+    get_settings(handle, app, tray).await
 }
 
 #[tauri::command]

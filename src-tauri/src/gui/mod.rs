@@ -4,6 +4,11 @@ mod commands;
 mod sink;
 mod startup;
 mod tray;
+#[cfg(target_os = "linux")]
+mod tray_host;
+#[cfg(not(target_os = "linux"))]
+#[path = "tray_host_always.rs"]
+mod tray_host;
 mod window;
 
 use std::process::ExitCode;
@@ -13,8 +18,10 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
+use crate::app::tray_host::{self as policy, CloseAction, Launch, StartAction};
 use crate::app::{tray_menu, Controller};
-use crate::auth::{Env, KeychainStore, Paths, SystemBrowser};
+use crate::auth::{Env, KeychainStore, Paths, Settings, SystemBrowser};
+use tray_host::TrayHostWatch;
 
 pub use startup::start_app;
 pub use window::MAIN_WINDOW;
@@ -32,6 +39,13 @@ pub fn run(hidden: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let tray_host = TrayHostWatch::start();
+    let start = start_action(&tray_host, hidden, &paths);
+    if start == StartAction::ExitQuietly {
+        // The journal's one line: a login item with no tray to live in has nothing to do.
+        eprintln!("spotkey: no tray on this desktop, so there is nothing to start hidden; exiting");
+        return ExitCode::SUCCESS;
+    }
     let app = tauri::Builder::default()
         // First: a second launch only focuses this one (one listener, one refresher).
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -60,8 +74,10 @@ pub fn run(hidden: bool) -> ExitCode {
             commands::forget_app,
         ])
         .setup(move |app| {
-            let controller = start(app.handle(), paths);
-            let start_hidden = hidden || controller.settings_file().start_hidden == Some(true);
+            let controller = start_controller(app.handle(), paths);
+            app.manage(tray_host);
+            quit_when_the_tray_goes(app.handle().clone());
+            let start_hidden = start == StartAction::StayInTray;
             // The window first: WebKit's processes start while the tray is built.
             if !start_hidden {
                 window::open(app.handle())?;
@@ -85,19 +101,65 @@ pub fn run(hidden: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    app.run(|_, event| {
+    app.run(|app, event| {
         if let RunEvent::ExitRequested {
             api, code: None, ..
         } = event
         {
-            // The last window closed: spotkey stays in the tray (Quit passes a code).
-            api.prevent_exit();
+            // The last window closed (Quit passes a code).
+            if stays_after_close(app) {
+                api.prevent_exit();
+            }
         }
     });
     ExitCode::SUCCESS
 }
 
-fn start(app: &AppHandle, paths: Paths) -> Controller {
+/// A login item waits a little for the panel; a person who started spotkey waits for nothing.
+fn start_action(tray_host: &TrayHostWatch, hidden: bool, paths: &Paths) -> StartAction {
+    let (host, launch) = if hidden {
+        let host = tray_host.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY);
+        (host, Launch::Autostart)
+    } else {
+        let prefers_tray = Settings::load(&paths.config_dir).start_hidden == Some(true);
+        (tray_host.present(), Launch::ByUser { prefers_tray })
+    };
+    policy::on_start(host, launch)
+}
+
+/// With a tray, spotkey lives on in it; without one, nothing would be left to reopen or quit.
+fn stays_after_close(app: &AppHandle) -> bool {
+    let host = app
+        .try_state::<TrayHostWatch>()
+        .is_some_and(|watch| watch.present());
+    let action = policy::on_window_closed(host);
+    if action == CloseAction::Quit {
+        tracing::info!("window closed with no tray on this desktop: quitting");
+    }
+    action == CloseAction::StayInTray
+}
+
+/// A panel that quits (or is switched off) would leave a windowless spotkey unseen: after the
+/// grace a login gets, it quits too, unless the tray came back or the window is open.
+fn quit_when_the_tray_goes(app: AppHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("tray-gone".into())
+        .spawn(move || loop {
+            let watch = app.state::<TrayHostWatch>();
+            watch.wait_until_gone();
+            let back = watch.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY);
+            let window_open = app.get_webview_window(MAIN_WINDOW).is_some();
+            if policy::on_tray_gone(back, window_open) == CloseAction::Quit {
+                tracing::info!("the tray went away with no window open: quitting");
+                return app.exit(0);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot follow the tray going away");
+    }
+}
+
+fn start_controller(app: &AppHandle, paths: Paths) -> Controller {
     let env = Env::from_process();
     let store = Arc::new(KeychainStore::new(env.keychain_service_name()));
     let sink = Arc::new(sink::TauriSink { app: app.clone() });
