@@ -92,7 +92,8 @@ spotkey demo — nothing leaves this computer, and nothing of yours is touched. 
   2. Press "Connect Spotify": your browser shows the fake consent page; choose Agree.
   3. The CLI against the demo (paste in another terminal; also login, token, logout):
        $(printf '%q' "$demo_home/spotkey") status
-  4. Press Ctrl-C here to end the demo: everything above stops and its files are removed.
+  4. Close the window (the demo has no tray, so spotkey quits) or press Ctrl-C here to end the
+     demo: everything above stops and its files are removed.
 MSG
 
 "$bin_dir/spotkey-desktop" </dev/null &
