@@ -57,24 +57,35 @@ async fn window_after_cli_login(fake: &FakeSpotify, home: &TestHome) -> Desktop 
     app
 }
 
+async fn cli_logout(fake: &FakeSpotify, home: &TestHome) {
+    let logout = run(home.cli(fake).arg("logout"));
+    assert_eq!(logout.code, 0, "{}", logout.stderr);
+}
+
+/// Runs `act` in a terminal, then waits for the window to show `expected` in `css`.
+async fn window_follows(app: &Desktop, act: impl std::future::Future, css: &str, expected: &str) {
+    act.await;
+    let started = Instant::now();
+    app.wait_for_text(css, expected, FOLLOW_DEADLINE).await;
+    eprintln!(
+        "the window showed {expected:?} after {:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn a_logout_and_a_login_in_a_terminal_show_in_the_open_window() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
     let app = window_after_cli_login(&fake, &home).await;
 
-    let logout = run(home.cli(&fake).arg("logout"));
-    assert_eq!(logout.code, 0, "{}", logout.stderr);
-    let started = Instant::now();
-    app.wait_for_text("#connect", "Connect Spotify", FOLLOW_DEADLINE)
-        .await;
-    eprintln!("the window showed the logout after {:?}", started.elapsed());
-
-    cli_login(&fake, &home).await;
-    let started = Instant::now();
-    app.wait_for_text("#display-name", "Fake User", FOLLOW_DEADLINE)
-        .await;
-    eprintln!("the window showed the login after {:?}", started.elapsed());
+    let signed_out = ("#connect", "Connect Spotify");
+    let signed_in = ("#display-name", "Fake User");
+    window_follows(&app, cli_logout(&fake, &home), signed_out.0, signed_out.1).await;
+    window_follows(&app, cli_login(&fake, &home), signed_in.0, signed_in.1).await;
+    // Long after the app's own start-up: only following can show this.
+    window_follows(&app, cli_logout(&fake, &home), signed_out.0, signed_out.1).await;
+    assert_eq!(fake.token_requests("refresh_token"), 0, "nothing refreshed");
     app.quit().await;
 }
 
@@ -146,7 +157,9 @@ fn replace(dir: &Path, name: &str, make: impl FnOnce(&Path)) {
 }
 
 fn scribble_over_the_cache(dir: &Path) {
-    replace(dir, "session.json", |p| std::fs::write(p, b"{not json").unwrap());
+    replace(dir, "session.json", |p| {
+        std::fs::write(p, b"{not json").unwrap()
+    });
     replace(dir, "profile.json", |p| {
         std::os::unix::fs::symlink("/dev/zero", p).unwrap()
     });
@@ -183,13 +196,15 @@ async fn garbage_in_the_cache_changes_nothing_and_a_real_logout_still_shows() {
         .expect("reading hostile files never hangs");
     let now = app.controller.last_status().unwrap();
     assert_eq!(now.connection, Connection::SignedIn);
-    assert_eq!(now.account, shown.account, "the window shows the same account");
+    assert_eq!(
+        now.account, shown.account,
+        "the window shows the same account"
+    );
     let events = app.recorder.events.lock().unwrap()[sent_before..].to_vec();
     let out = events.iter().find(|e| e.contains("signed_out"));
     assert!(out.is_none(), "never shown as signed out: {out:?}");
 
-    let logout = run(home.cli(&fake).arg("logout"));
-    assert_eq!(logout.code, 0, "{}", logout.stderr);
+    cli_logout(&fake, &home).await;
     wait_until("the logout followed", FOLLOW_DEADLINE, || {
         last_event(&app)["connection"] == "signed_out"
     })
@@ -207,8 +222,7 @@ async fn a_second_launch_rereads_what_another_process_changed() {
     cli_login(&fake, &home).await;
     app.controller.follow_files().await;
     assert_eq!(last_event(&app)["connection"], "signed_in");
-    let logout = run(home.cli(&fake).arg("logout"));
-    assert_eq!(logout.code, 0, "{}", logout.stderr);
+    cli_logout(&fake, &home).await;
     app.controller.follow_files().await;
     assert_eq!(last_event(&app)["connection"], "signed_out");
     assert_eq!(fake.token_requests("refresh_token"), 0, "nothing refreshed");

@@ -163,7 +163,8 @@ mod tests {
 
         // Only unrelated files: no change comes.
         std::fs::write(dir.join("unrelated.lock"), b"y").unwrap();
-        let quiet = tokio::time::timeout(Duration::from_millis(300), watch.changed(|| Ok(()))).await;
+        let quiet =
+            tokio::time::timeout(Duration::from_millis(300), watch.changed(|| Ok(()))).await;
         assert!(quiet.is_err(), "an unrelated file is not a change");
     }
 

@@ -80,11 +80,8 @@ impl Controller {
             // First run: no account to follow yet.
             return true;
         };
-        let view = super::status_view::compose(
-            &account,
-            Ok(account.status_from_files(files)),
-            parts,
-        );
+        let view =
+            super::status_view::compose(&account, Ok(account.status_from_files(files)), parts);
         self.shared().last_sent.as_ref() == Some(&view)
     }
 }

@@ -120,14 +120,24 @@ impl Cache {
     /// cannot be used (garbage, too big, not a regular file) keeps its value from `before`, so
     /// what someone else scribbled there changes nothing and is not logged again and again.
     pub fn read_all_over(&self, before: &CacheFiles) -> CacheFiles {
-        fn or_before<T: Clone>(read: Result<Option<T>, files::Unusable>, before: &Option<T>) -> Option<T> {
+        fn or_before<T: Clone>(
+            read: Result<Option<T>, files::Unusable>,
+            before: &Option<T>,
+        ) -> Option<T> {
             read.unwrap_or_else(|_| before.clone())
         }
-        let note = files::read_json_checked::<Note>(&self.note_path()).map(|n| n.and_then(|n| n.signed_out));
+        let note = files::read_json_checked::<Note>(&self.note_path())
+            .map(|n| n.and_then(|n| n.signed_out));
         CacheFiles {
-            summary: or_before(files::read_json_checked(&self.summary_path()), &before.summary),
+            summary: or_before(
+                files::read_json_checked(&self.summary_path()),
+                &before.summary,
+            ),
             signed_out: or_before(note, &before.signed_out),
-            profile: or_before(files::read_json_checked(&self.profile_path()), &before.profile),
+            profile: or_before(
+                files::read_json_checked(&self.profile_path()),
+                &before.profile,
+            ),
         }
     }
 
