@@ -227,3 +227,28 @@ async fn a_second_launch_rereads_what_another_process_changed() {
     assert_eq!(last_event(&app)["connection"], "signed_out");
     assert_eq!(fake.token_requests("refresh_token"), 0, "nothing refreshed");
 }
+
+#[tokio::test]
+async fn after_a_login_in_a_terminal_the_app_renews_that_session_when_due() {
+    let fake = FakeSpotify::start();
+    // A 20 s token is due for renewal 10 s after it was issued.
+    fake.set_access_token_ttl(20);
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    let refresher = tokio::spawn(app.controller.clone().keep_fresh(Duration::ZERO));
+    let follower = tokio::spawn(app.controller.clone().follow_other_processes());
+    // The refresher found no session: it waits for news instead of a timer.
+    wait_until("the refresher's first check", WAIT, || {
+        !app.recorder.events.lock().unwrap().is_empty()
+    })
+    .await;
+    assert_eq!(last_event(&app)["connection"], "signed_out");
+
+    cli_login(&fake, &home).await;
+    wait_until("the app renews the new session", WAIT + WAIT, || {
+        fake.token_requests("refresh_token") >= 1
+    })
+    .await;
+    refresher.abort();
+    follower.abort();
+}
