@@ -5,13 +5,13 @@
 //! change is never answered with a refresh (the cross-process single flight stays the one).
 use super::controller::{Controller, Read};
 use super::follow::{decide, Follow};
-use crate::auth::cache::{Cache, CacheFiles, CACHE_FILES};
+use crate::auth::cache::{Cache, CacheFiles};
 
 impl Controller {
-    #[cfg(target_os = "linux")]
     /// Runs for the app's life (the shell spawns it once). When the directory cannot be
     /// watched (no inotify left: the per-user limits are reached) this logs one line and
     /// returns: the app works on, and a second launch still re-reads.
+    #[cfg(target_os = "linux")]
     pub async fn follow_other_processes(self) {
         let cache = Cache::new(&self.inner.paths.cache_dir);
         let mut watch = match self.watch(&cache) {
@@ -48,7 +48,8 @@ impl Controller {
     fn watch(&self, cache: &Cache) -> std::io::Result<super::cache_watch::DirWatch> {
         // The directory may not exist before the first sign-in: it is made, as a write would.
         cache.create_dir().map_err(std::io::Error::other)?;
-        super::cache_watch::DirWatch::new(self.inner.paths.cache_dir.clone(), &CACHE_FILES)
+        let names = &crate::auth::cache::CACHE_FILES;
+        super::cache_watch::DirWatch::new(self.inner.paths.cache_dir.clone(), names)
     }
 
     /// Re-reads the token-free files and does what they call for: nothing when the window
