@@ -11,6 +11,7 @@ use super::pending::PendingSignIn;
 use super::problem;
 use super::sink::StatusSink;
 use super::status_view::{compose, setup_needed, Parts};
+use crate::auth::cache::{Cache, CacheFiles};
 use crate::auth::vault::Vault;
 use crate::auth::{
     Account, AuthError, Browser, Config, CredentialStore, Env, Overrides, Paths, Settings,
@@ -32,7 +33,23 @@ pub(super) struct Inner {
     /// settings, and when a keychain that kept a call waiting answers. One waiter (the
     /// refresher), so `notify_one`: its stored permit cannot be missed between two waits.
     pub(super) wake: Arc<Notify>,
+    /// Re-arms the refresher's timer from the session in memory, without a refresh: another
+    /// process signed in or out (following.rs).
+    pub(super) rearm: Notify,
+    /// The token-free files as last followed; held while a change is followed, one at a time.
+    pub(super) followed: tokio::sync::Mutex<CacheFiles>,
     publishing: tokio::sync::Mutex<()>,
+}
+
+/// Where a published status comes from.
+pub(super) enum Read {
+    /// The keychain (the truth).
+    Keychain,
+    /// The keychain, and the session kept in memory follows it (another process changed
+    /// it); the rest from the files as followed.
+    Reload(CacheFiles),
+    /// The token-free files alone.
+    Files(CacheFiles),
 }
 
 #[derive(Default)]
@@ -46,7 +63,7 @@ pub(super) struct Shared {
     problem: Option<Problem>,
     pub(super) last_error: Option<ErrorDto>,
     /// The last status sent, with revision 0 (compared for changes).
-    last_sent: Option<AppStatus>,
+    pub(super) last_sent: Option<AppStatus>,
     revision: u64,
     pub(super) attempts: u64,
 }
@@ -68,6 +85,7 @@ impl Controller {
     ) -> Self {
         let wake = Arc::new(Notify::new());
         let store = Arc::new(PatientKeychain::new(store, Arc::clone(&wake)));
+        let followed = Cache::new(&paths.cache_dir).read_all();
         let controller = Self {
             inner: Arc::new(Inner {
                 paths,
@@ -77,6 +95,8 @@ impl Controller {
                 sink,
                 shared: Mutex::new(Shared::default()),
                 wake,
+                rearm: Notify::new(),
+                followed: tokio::sync::Mutex::new(followed),
                 publishing: tokio::sync::Mutex::new(()),
             }),
         };
@@ -147,7 +167,7 @@ impl Controller {
     }
 
     /// What the status is made of besides the account's own state.
-    fn parts(&self) -> (Option<Arc<Account>>, Parts) {
+    pub(super) fn parts(&self) -> (Option<Arc<Account>>, Parts) {
         let s = self.shared();
         let parts = Parts {
             sign_in: s.pending.as_ref().map(PendingSignIn::dto),
@@ -161,9 +181,17 @@ impl Controller {
     /// The whole picture for the window and tray. Reads the keychain and the profile cache;
     /// no network request.
     pub async fn status(&self) -> AppStatus {
+        self.status_from(Read::Keychain).await
+    }
+
+    pub(super) async fn status_from(&self, read: Read) -> AppStatus {
         match self.parts() {
             (Some(account), parts) => {
-                let read = account.status().await;
+                let read = match read {
+                    Read::Keychain => account.status().await,
+                    Read::Reload(files) => account.reload(files).await,
+                    Read::Files(files) => Ok(account.status_from_files(files)),
+                };
                 compose(&account, read, parts)
             }
             (None, parts) => setup_needed(parts),
@@ -181,8 +209,12 @@ impl Controller {
     /// Sends the status to the sink when it changed; returns it with its revision. One at a
     /// time, so what is sent is always at least as new as what was sent before.
     pub async fn publish(&self) -> AppStatus {
+        self.publish_from(Read::Keychain).await
+    }
+
+    pub(super) async fn publish_from(&self, read: Read) -> AppStatus {
         let _turn = self.inner.publishing.lock().await;
-        let mut status = self.status().await;
+        let mut status = self.status_from(read).await;
         let changed = {
             let mut s = self.shared();
             let changed = s.last_sent.as_ref() != Some(&status);

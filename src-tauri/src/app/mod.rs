@@ -1,8 +1,13 @@
 //! The desktop app's behaviour with no GUI toolkit in it: status for the window and tray,
-//! sign-in in the background, settings, the refresh timer. gui/ adapts it to Tauri; tests
+//! sign-in in the background, settings, the refresh timer, following what other spotkey
+//! processes change. gui/ adapts it to Tauri; tests
 //! drive it directly with the real keychain and the fake Spotify.
+#[cfg(target_os = "linux")]
+mod cache_watch;
 mod controller;
 pub mod dto;
+mod follow;
+mod following;
 mod keychain_guard;
 mod pending;
 mod problem;

@@ -2,6 +2,8 @@
 //! then sleeps until the next refresh is due (the only timer that wakes an idle spotkey).
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use super::controller::Controller;
 use super::dto::{AppStatus, ProblemAction};
 use super::tray_menu::TrayAction;
@@ -15,6 +17,9 @@ const RECHECK_WHILE_LOCKED: Duration = Duration::from_secs(3);
 /// While a sign-in is pending the refresher holds off (a refresh could overwrite the grant
 /// being stored); the sign-in's end wakes it, and this bounds the wait all the same.
 const RECHECK_WHILE_SIGNING_IN: Duration = Duration::from_secs(30);
+
+/// The shortest sleep between two tries, however due a session says it is.
+const MIN_WAIT: Duration = Duration::from_secs(1);
 
 /// What a tray action asks of the shell after the controller did its part.
 #[derive(Debug, PartialEq, Eq)]
@@ -38,15 +43,36 @@ impl Controller {
         loop {
             let next = self.refresh_once(first).await;
             first = false;
-            let woken = self.inner.wake.notified();
-            match next {
-                Some(wait) => {
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = woken => {}
-                    }
+            self.wait_until_due(next).await;
+        }
+    }
+
+    /// Sleeps `next` long (None: until woken). When another process signed in or out, the
+    /// timer is re-armed from the session now in memory: sooner if that one is due sooner,
+    /// never later, and no refresh comes from the re-arming itself.
+    async fn wait_until_due(&self, next: Option<Duration>) {
+        let mut deadline = next.and_then(|wait| Instant::now().checked_add(wait));
+        loop {
+            let sleep = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
                 }
-                None => woken.await,
+            };
+            tokio::select! {
+                _ = sleep => return,
+                _ = self.inner.wake.notified() => return,
+                _ = self.inner.rearm.notified() => {
+                    let due = match self.account() {
+                        Some(account) => account.refresh_due_in().await,
+                        None => None,
+                    };
+                    let at = due.and_then(|d| Instant::now().checked_add(d.max(MIN_WAIT)));
+                    deadline = match (deadline, at) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
             }
         }
     }
@@ -70,7 +96,7 @@ impl Controller {
             return None;
         }
         match account.refresh_due_in().await {
-            Some(due) => Some(due.max(Duration::from_secs(1))),
+            Some(due) => Some(due.max(MIN_WAIT)),
             None if failed => Some(RECHECK_AFTER_PROBLEM),
             None => None,
         }

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, OnceCell};
 
-use super::cache::SessionSummary;
-use super::cache::{Cache, SignedOutReason};
+use super::cache::{Cache, CacheFiles, SessionSummary, SignedOutReason};
 use super::config::{Config, Paths};
 use super::error::AuthError;
 use super::lock;
@@ -297,40 +296,73 @@ impl Account {
 
     /// Reads the keychain and the profile cache; makes no network request.
     pub async fn status(&self) -> Result<Status, AuthError> {
-        let Some(session) = self.load_session().await? else {
-            return Ok(Status::SignedOut {
-                reason: self.cache.signed_out_reason(),
-            });
+        let session = self.load_session().await?;
+        Ok(self.status_of(session.as_ref(), self.cache.read_all()))
+    }
+
+    /// Like `status`, and the session kept in memory follows the keychain too: another
+    /// process signed in, out or again. `files`: the cache files as the caller last read
+    /// them. Reads the keychain once; never refreshes.
+    pub async fn reload(&self, files: CacheFiles) -> Result<Status, AuthError> {
+        let mut gate = self.gate.lock().await;
+        let session = self.load_session().await?;
+        let status = self.status_of(session.as_ref(), files);
+        // A rotated token the keychain refused is newer than anything stored: it stays.
+        if !gate.unsaved {
+            if session.is_none() {
+                gate.backoff.reset();
+            }
+            gate.session = session;
+        }
+        Ok(status)
+    }
+
+    /// The keychain's session (the truth) told with the cache files' profile and notes; the
+    /// summary on disk is corrected when it says something else.
+    fn status_of(&self, session: Option<&StoredSession>, files: CacheFiles) -> Status {
+        let Some(session) = session else {
+            return Status::SignedOut {
+                reason: files.signed_out,
+            };
         };
         let summary = session.summary();
-        if self.cache.summary().as_ref() != Some(&summary) {
-            self.note_summary(&session);
+        if files.summary.as_ref() != Some(&summary) {
+            self.note_summary(session);
         }
-        Ok(self.signed_in(&summary, session.access_token.is_some()))
+        self.signed_in(&summary, files.profile, session.access_token.is_some())
     }
 
     /// The status from the cache alone (no keychain, no network): what a window can paint
-    /// at once, before `status` confirms it. A summary of a different client is no session.
+    /// at once, before `status` confirms it.
     pub fn cached_status(&self) -> Status {
-        match self
-            .cache
-            .summary()
+        self.status_from_files(self.cache.read_all())
+    }
+
+    /// The status the token-free files describe. A summary of a different client is no session.
+    pub fn status_from_files(&self, files: CacheFiles) -> Status {
+        match files
+            .summary
             .filter(|s| s.client_id == self.config.client_id.as_str())
         {
-            Some(summary) => self.signed_in(&summary, true),
+            Some(summary) => self.signed_in(&summary, files.profile, true),
             None => Status::SignedOut {
-                reason: self.cache.signed_out_reason(),
+                reason: files.signed_out,
             },
         }
     }
 
-    fn signed_in(&self, summary: &SessionSummary, has_access_token: bool) -> Status {
+    fn signed_in(
+        &self,
+        summary: &SessionSummary,
+        profile: Option<Profile>,
+        has_access_token: bool,
+    ) -> Status {
         let now = now_unix();
         let expiry = summary.expiry();
         let scopes = Scopes::from_granted(&summary.scopes.join(" "));
         Status::SignedIn(Box::new(SignedIn {
             client_id: summary.client_id.clone(),
-            profile: self.cache.profile(),
+            profile,
             needs_consent: self.config.scopes.exceeds(&scopes),
             access_expires_at: expiry.expires_at,
             access_valid: has_access_token && expiry.usable(now),

@@ -64,6 +64,20 @@ impl SessionSummary {
     }
 }
 
+/// The token-free files as read at one moment; a missing file is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheFiles {
+    pub summary: Option<SessionSummary>,
+    pub signed_out: Option<SignedOutReason>,
+    pub profile: Option<Profile>,
+}
+
+/// The names of the files `Cache` writes (each replaced by a rename from `<name>.tmp`).
+pub const CACHE_FILES: [&str; 3] = [PROFILE_FILE, NOTE_FILE, SUMMARY_FILE];
+const PROFILE_FILE: &str = "profile.json";
+const NOTE_FILE: &str = "state.json";
+const SUMMARY_FILE: &str = "session.json";
+
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
@@ -77,15 +91,54 @@ impl Cache {
     }
 
     fn profile_path(&self) -> PathBuf {
-        self.dir.join("profile.json")
+        self.dir.join(PROFILE_FILE)
     }
 
     fn note_path(&self) -> PathBuf {
-        self.dir.join("state.json")
+        self.dir.join(NOTE_FILE)
     }
 
     fn summary_path(&self) -> PathBuf {
-        self.dir.join("session.json")
+        self.dir.join(SUMMARY_FILE)
+    }
+
+    /// Makes the directory (owner-only) if it is not there yet, e.g. to watch it.
+    pub fn create_dir(&self) -> Result<(), AuthError> {
+        files::create_private_dir(&self.dir)
+    }
+
+    /// Every file at once (an unusable one counts as missing, and is logged).
+    pub fn read_all(&self) -> CacheFiles {
+        CacheFiles {
+            summary: self.summary(),
+            signed_out: self.signed_out_reason(),
+            profile: self.profile(),
+        }
+    }
+
+    /// Every file at once, for following another process's changes: a file that exists but
+    /// cannot be used (garbage, too big, not a regular file) keeps its value from `before`, so
+    /// what someone else scribbled there changes nothing and is not logged again and again.
+    pub fn read_all_over(&self, before: &CacheFiles) -> CacheFiles {
+        fn or_before<T: Clone>(
+            read: Result<Option<T>, files::Unusable>,
+            before: &Option<T>,
+        ) -> Option<T> {
+            read.unwrap_or_else(|_| before.clone())
+        }
+        let note = files::read_json_checked::<Note>(&self.note_path())
+            .map(|n| n.and_then(|n| n.signed_out));
+        CacheFiles {
+            summary: or_before(
+                files::read_json_checked(&self.summary_path()),
+                &before.summary,
+            ),
+            signed_out: or_before(note, &before.signed_out),
+            profile: or_before(
+                files::read_json_checked(&self.profile_path()),
+                &before.profile,
+            ),
+        }
     }
 
     pub fn summary(&self) -> Option<SessionSummary> {

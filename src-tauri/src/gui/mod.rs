@@ -52,6 +52,11 @@ pub fn run(hidden: bool) -> ExitCode {
             if let Err(e) = window::open(app) {
                 tracing::warn!(error = %e, "could not show the window for a second launch");
             }
+            // The window comes forward showing what another process may have changed.
+            if let Some(controller) = app.try_state::<Controller>() {
+                let controller = controller.inner().clone();
+                tauri::async_runtime::spawn(async move { controller.follow_files().await });
+            }
         }))
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
@@ -90,6 +95,7 @@ pub fn run(hidden: bool) -> ExitCode {
             } else {
                 FIRST_CHECK_AFTER_WINDOW
             };
+            tauri::async_runtime::spawn(controller.clone().follow_other_processes());
             tauri::async_runtime::spawn(controller.keep_fresh(first_check));
             Ok(())
         })
