@@ -2,6 +2,8 @@
 //! throwaway homes on the real keychain. Each test file uses a subset, hence dead_code.
 #![allow(dead_code)]
 pub mod app;
+#[cfg(target_os = "linux")]
+pub mod bare_bus;
 pub mod cli_user;
 #[cfg(target_os = "linux")]
 pub mod desktop;
