@@ -138,7 +138,11 @@ async fn first_paints(
         app.quit().await;
     }
     for (i, name) in TIMELINE_NAMES.iter().enumerate() {
-        let mut column: Vec<f64> = timelines.iter().map(|t| t[i]).filter(|v| *v >= 0.0).collect();
+        let mut column: Vec<f64> = timelines
+            .iter()
+            .map(|t| t[i])
+            .filter(|v| *v >= 0.0)
+            .collect();
         column.sort_by(f64::total_cmp);
         if let Some(mid) = column.get(column.len() / 2) {
             println!("      {name}: median {mid:.0}");

@@ -70,14 +70,26 @@ async fn a_missing_keychain_is_one_clear_sentence_without_dbus_text() {
 
     let page = app.visible_text().await;
     assert_eq!(shown_times(&app, sentence).await, 1, "shown once: {page}");
+    let attempt_error = app.wait_for("#last-error").await;
+    assert!(
+        !attempt_error.is_displayed().await.unwrap(),
+        "the failed attempt repeats the banner's error below it: {page}"
+    );
     for raw in ["org.freedesktop", "DBus", "D-Bus", "ServiceUnknown"] {
-        assert!(!page.contains(raw), "platform text {raw:?} on screen: {page}");
+        assert!(
+            !page.contains(raw),
+            "platform text {raw:?} on screen: {page}"
+        );
     }
     assert!(
         page.contains("Technical details"),
         "the platform's words are kept, folded away: {page}"
     );
-    assert_eq!(authorize_requests(&fake), 0, "no browser without a keychain");
+    assert_eq!(
+        authorize_requests(&fake),
+        0,
+        "no browser without a keychain"
+    );
     app.quit().await;
 }
 
@@ -111,7 +123,11 @@ async fn a_new_client_secret_while_signed_in_asks_first_and_says_why() {
         dialog.contains("client secret"),
         "the question names the change being made: {dialog}"
     );
-    assert_eq!(home.keychain_item_count(), 1, "nothing changed before the answer");
+    assert_eq!(
+        home.keychain_item_count(),
+        1,
+        "nothing changed before the answer"
+    );
     app.click("#confirm-ok").await;
     app.wait_for_text("#connect", "Connect Spotify", WAIT).await;
     app.quit().await;

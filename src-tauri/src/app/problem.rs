@@ -71,7 +71,9 @@ pub fn keychain(e: &KeychainError) -> Problem {
         ),
     };
     let detail = match e {
-        KeychainError::Unavailable { .. } | KeychainError::Other { .. } => Some(e.to_string()),
+        KeychainError::Unavailable { detail } | KeychainError::Other { detail } => {
+            Some(crate::inert::line(detail, crate::inert::DESCRIPTION).into_owned())
+        }
         _ => None,
     };
     Problem {
