@@ -161,6 +161,7 @@ async fn a_sign_in_nobody_finishes_times_out_with_a_message() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    app.screenshot("6-connecting").await;
     let script = "const l = document.getElementById('sign-in-link');\
                   return [l.hasAttribute('title'), l.scrollWidth <= l.clientWidth];";
     let link_fits = app.client.execute(script, vec![]).await.unwrap();
@@ -169,7 +170,6 @@ async fn a_sign_in_nobody_finishes_times_out_with_a_message() {
         serde_json::json!([false, true]),
         "the link is shown whole in the window, with no tooltip to run off it"
     );
-    app.screenshot("6-connecting").await;
     // The 4 s timeout ends it with what to check, back on the Connect screen.
     let message = app
         .wait_for_text("#last-error", "No answer from the browser", WAIT)
