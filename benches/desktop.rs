@@ -85,14 +85,36 @@ fn hello_window(spotkey: &Path) -> PathBuf {
     path
 }
 
+/// Where a first paint's time goes, from WebKit's own Performance API (milliseconds after the
+/// page's navigation start, except `navigation`: after the app was asked to start).
+const PAGE_TIMELINE: &str = "const n = performance.getEntriesByType('navigation')[0] || {};\
+    const at = (name) => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : -1; };\
+    const res = performance.getEntriesByType('resource');\
+    return [performance.timeOrigin, n.responseEnd || -1, n.domInteractive || -1,\
+            n.domContentLoadedEventEnd || -1, n.loadEventEnd || -1, at('first-contentful-paint'),\
+            at('spotkey:status-rendered'), res.length,\
+            res.reduce((m, r) => Math.max(m, r.responseEnd), -1)];";
+const TIMELINE_NAMES: [&str; 8] = [
+    "navigation start (after launch)",
+    "index.html received",
+    "DOM interactive",
+    "DOMContentLoaded done",
+    "load done",
+    "first contentful paint",
+    "status rendered (mark)",
+    "subresources requested",
+];
+
 async fn first_paints(
     program: &Path,
     env: &[(&'static str, std::ffi::OsString)],
     shows: &str,
 ) -> Vec<Duration> {
     let mut samples = Vec::with_capacity(RUNS);
+    let mut timelines = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
+        let launched_unix_ms = unix_ms() - app.requested_at.elapsed().as_secs_f64() * 1000.0;
         loop {
             if app.visible_text().await.contains(shows) {
                 samples.push(app.requested_at.elapsed());
@@ -105,9 +127,34 @@ async fn first_paints(
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+        if let Ok(v) = app.client.execute(PAGE_TIMELINE, vec![]).await {
+            let mut t: Vec<f64> = serde_json::from_value(v).unwrap_or_default();
+            if t.len() == 9 {
+                t[0] -= launched_unix_ms;
+                t.remove(8);
+                timelines.push(t);
+            }
+        }
         app.quit().await;
     }
+    for (i, name) in TIMELINE_NAMES.iter().enumerate() {
+        let mut column: Vec<f64> = timelines
+            .iter()
+            .map(|t| t[i])
+            .filter(|v| *v >= 0.0)
+            .collect();
+        column.sort_by(f64::total_cmp);
+        if let Some(mid) = column.get(column.len() / 2) {
+            println!("      {name}: median {mid:.0}");
+        }
+    }
     samples
+}
+
+fn unix_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 async fn memory_and_idle(env: &[(&'static str, std::ffi::OsString)]) {

@@ -35,6 +35,26 @@ fn authorize_requests(fake: &FakeSpotify) -> usize {
         .count()
 }
 
+/// `css` is whole inside the window as it opens (default size, not scrolled): no scrolling
+/// needed to find it.
+async fn assert_within_the_window(app: &Desktop, css: &str) {
+    let script = "const r = document.querySelector(arguments[0]).getBoundingClientRect();\
+                  return [r.top, r.bottom, r.left, r.right, innerHeight, innerWidth, scrollY];";
+    let found = app.client.execute(script, vec![css.into()]).await;
+    let numbers: Vec<f64> = found
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let [top, bottom, left, right, height, width, scrolled] = numbers[..] else {
+        panic!("cannot measure {css}: {numbers:?}");
+    };
+    assert!(
+        scrolled == 0.0 && top >= 0.0 && left >= 0.0 && bottom <= height && right <= width,
+        "{css} is outside the {width}x{height} window: top {top}, bottom {bottom}, left {left}, \
+         right {right} (scrolled {scrolled})"
+    );
+}
+
 async fn connect(app: &Desktop) {
     app.click("#connect").await;
     app.wait_for_text("#display-name", "Fake User", WAIT).await;
@@ -50,6 +70,7 @@ async fn first_run_connect_restart_and_sign_out() {
     app.wait_for_text("#setup-title", "Set up spotkey", WAIT)
         .await;
     assert_eq!(app.text("#redirect-uri").await, "http://127.0.0.1/callback");
+    assert_within_the_window(&app, "#save-credentials").await;
     app.screenshot("1-first-run-setup").await;
     app.wait_for("#client-id")
         .await
@@ -141,6 +162,14 @@ async fn a_sign_in_nobody_finishes_times_out_with_a_message() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.screenshot("6-connecting").await;
+    let script = "const l = document.getElementById('sign-in-link');\
+                  return [l.hasAttribute('title'), l.scrollWidth <= l.clientWidth];";
+    let link_fits = app.client.execute(script, vec![]).await.unwrap();
+    assert_eq!(
+        link_fits,
+        serde_json::json!([false, true]),
+        "the link is shown whole in the window, with no tooltip to run off it"
+    );
     // The 4 s timeout ends it with what to check, back on the Connect screen.
     let message = app
         .wait_for_text("#last-error", "No answer from the browser", WAIT)

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 pub mod app;
 #[cfg(target_os = "linux")]
+pub mod bare_bus;
+#[cfg(target_os = "linux")]
 pub mod bare_desktop;
 pub mod cli_user;
 #[cfg(target_os = "linux")]

@@ -50,7 +50,8 @@ pub enum ProblemKind {
     ConnectionEnded,
 }
 
-/// The one action that helps, as the banner's button.
+/// The one action that helps, as the banner's button. `UnlockKeychain` is a retry whose
+/// banner also tells how to unlock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemAction {
@@ -59,12 +60,26 @@ pub enum ProblemAction {
     UnlockKeychain,
 }
 
+impl ProblemAction {
+    /// The button's words: the window shows them as they are.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Retry | Self::UnlockKeychain => "Retry",
+            Self::Reconnect => "Reconnect",
+        }
+    }
+}
+
+/// A standing problem: the banner shows `message`, a button labelled `action_label`, and
+/// `detail` (the platform's own words, when kept) only behind a disclosure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub kind: ProblemKind,
     pub code: String,
     pub message: String,
     pub action: ProblemAction,
+    pub action_label: String,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,11 +107,13 @@ pub struct SignInDto {
     pub started_at: u64,
 }
 
-/// What a command rejects with, and `last_error` in the status.
+/// What a command rejects with, and `last_error` in the status: a sentence a person can act
+/// on, and the platform's own words (if any) for a disclosure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorDto {
     pub code: String,
     pub message: String,
+    pub detail: Option<String>,
 }
 
 impl ErrorDto {
@@ -104,13 +121,26 @@ impl ErrorDto {
         Self {
             code: code.to_string(),
             message: message.into(),
+            detail: None,
         }
     }
 }
 
+/// A keychain failure gets the window's own sentence (the same as its banner); everything
+/// else is the error's own sentence.
 impl From<&AuthError> for ErrorDto {
     fn from(e: &AuthError) -> Self {
-        Self::new(e.code(), e.to_string())
+        match e {
+            AuthError::Keychain(k) => {
+                let problem = super::problem::keychain(k);
+                Self {
+                    code: problem.code,
+                    message: problem.message,
+                    detail: problem.detail,
+                }
+            }
+            _ => Self::new(e.code(), e.to_string()),
+        }
     }
 }
 

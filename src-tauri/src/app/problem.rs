@@ -1,31 +1,42 @@
 //! Which banner an error deserves: offline (Retry), keychain (unlock it, or start one), or
 //! Spotify ended the connection (Reconnect). Anything else is a one-off error, not a standing
-//! problem. The window's own words: no command-line hints, no raw platform text.
+//! problem. The window's own words: no command-line hints; raw platform text only as `detail`,
+//! which the window keeps behind a disclosure.
 use super::dto::{Problem, ProblemAction, ProblemKind};
 use crate::auth::{AuthError, KeychainError};
 
-pub fn offline() -> Problem {
+fn problem(kind: ProblemKind, code: &str, message: &str, action: ProblemAction) -> Problem {
     Problem {
-        kind: ProblemKind::Offline,
-        code: "offline".into(),
-        message: "Spotify can't be reached right now, so the access token can't be renewed. \
-                  Your sign-in is kept, and spotkey keeps trying by itself."
-            .into(),
-        action: ProblemAction::Retry,
+        kind,
+        code: code.into(),
+        message: message.into(),
+        action,
+        action_label: action.label().into(),
+        detail: None,
     }
+}
+
+pub fn offline() -> Problem {
+    problem(
+        ProblemKind::Offline,
+        "offline",
+        "Can’t reach Spotify — you’re still signed in, and spotkey keeps trying by itself.",
+        ProblemAction::Retry,
+    )
 }
 
 pub fn connection_ended(message: &str) -> Problem {
-    Problem {
-        kind: ProblemKind::ConnectionEnded,
-        code: "connection_ended".into(),
-        message: message.into(),
-        action: ProblemAction::Reconnect,
-    }
+    problem(
+        ProblemKind::ConnectionEnded,
+        "connection_ended",
+        message,
+        ProblemAction::Reconnect,
+    )
 }
 
 /// A locked keychain is the user's to fix; a missing or failing one needs a look at the system.
-fn keychain(e: &KeychainError) -> Problem {
+/// The platform's text (a D-Bus error name, say) is kept only as `detail`.
+pub fn keychain(e: &KeychainError) -> Problem {
     let (message, action) = match e {
         KeychainError::Locked => (
             "Unlock your keychain: spotkey keeps your Spotify sign-in there. It carries on by \
@@ -59,11 +70,15 @@ fn keychain(e: &KeychainError) -> Problem {
             ProblemAction::Retry,
         ),
     };
+    let detail = match e {
+        KeychainError::Unavailable { detail } | KeychainError::Other { detail } => {
+            Some(crate::inert::line(detail, crate::inert::DESCRIPTION).into_owned())
+        }
+        _ => None,
+    };
     Problem {
-        kind: ProblemKind::Keychain,
-        code: e.code().into(),
-        message: message.into(),
-        action,
+        detail,
+        ..problem(ProblemKind::Keychain, e.code(), message, action)
     }
 }
 
@@ -119,5 +134,27 @@ mod tests {
             detail: detail.into(),
         });
         assert!(!other.message.contains("freedesktop"), "{other:?}");
+    }
+
+    #[test]
+    fn platform_text_stays_out_of_the_sentence_and_a_failed_attempt_reads_like_the_banner() {
+        let detail = "org.freedesktop.DBus.Error.ServiceUnknown: no such name";
+        let e = AuthError::Keychain(KeychainError::Unavailable {
+            detail: detail.into(),
+        });
+        let error = crate::app::ErrorDto::from(&e);
+        let problem = from_error(&e).expect("a keychain banner");
+        assert_eq!(error.message, problem.message);
+        assert_eq!(error.code, problem.code);
+        assert!(!error.message.contains("org.freedesktop"), "{error:?}");
+        assert!(
+            error.detail.as_deref().is_some_and(|d| d.contains(detail)),
+            "{error:?}"
+        );
+        assert_eq!(problem.action_label, "Retry");
+        assert_eq!(
+            connection_ended("Spotify ended it.").action_label,
+            "Reconnect"
+        );
     }
 }

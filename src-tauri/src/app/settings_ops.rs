@@ -11,7 +11,8 @@ use crate::auth::secret::ClientSecret;
 fn confirm_sign_out_error() -> ErrorDto {
     ErrorDto::new(
         "confirm_sign_out",
-        "Changing the app credentials signs you out of Spotify first. Confirm to continue.",
+        "Saving a new Client ID or client secret signs you out of Spotify: your sign-in \
+         belongs to the app it was given to.",
     )
 }
 

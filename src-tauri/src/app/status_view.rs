@@ -50,6 +50,9 @@ pub(super) fn compose(
             (Connection::SignedOut, None)
         }
     };
+    // One error shows once: an attempt that failed for the reason the banner already gives
+    // (a locked keychain, say) adds nothing below it.
+    let last_error = last_error.filter(|e| problem.as_ref().is_none_or(|p| p.code != e.code));
     AppStatus {
         revision: 0,
         setup_needed: false,
