@@ -5,6 +5,12 @@ set -euo pipefail
 
 build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev pkg-config build-essential curl)
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools chromium chromium-driver)
+# `perf` for the desktop benchmark's wake-up count (the scheduler's tracepoint, every thread).
+if grep -qx 'ID=ubuntu' /etc/os-release 2>/dev/null; then
+  test_pkgs+=(linux-tools-common linux-tools-generic)
+else
+  test_pkgs+=(linux-perf)
+fi
 
 pkgs=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")

@@ -32,6 +32,11 @@ pub fn run(hidden: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // While a tokio runtime is current on this thread, the D-Bus connections the plugins open
+    // here (single instance, notifications) use tokio's blocking threads, which end when idle;
+    // otherwise zbus starts a thread pool whose idle thread wakes every 500 ms all day.
+    let runtime = tauri::async_runtime::handle();
+    let _tokio_here = runtime.inner().enter();
     let app = tauri::Builder::default()
         // First: a second launch only focuses this one (one listener, one refresher).
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
