@@ -7,8 +7,6 @@
 //!  (g) idle wake-ups over 60 s in the tray, per thread over the whole process tree
 //!  (h) release binary size
 //! A part that fails is reported and the others still run; the exit code is 1 then.
-#[path = "desktop_parts/measure.rs"]
-mod measure;
 #[path = "../tests/support/mod.rs"]
 mod support;
 #[path = "desktop_parts/tray.rs"]
@@ -18,14 +16,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use measure::{app_only, names, pss_mib, Wakeups};
+use support::footprint::{self as measure, app_only, names, pss_mib, Hidden, Wakeups};
 use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::CancelHandle;
 use support::desktop::Desktop;
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
 use support::user::ScriptedUser;
-use tray::{Env, Hidden, SETTLE};
+use tray::{Env, SETTLE};
 
 const RUNS: usize = 7;
 const IDLE: Duration = Duration::from_secs(60);

@@ -1,13 +1,12 @@
 //! spotkey in the tray, where it lives all day: after its window was closed (as a window
 //! manager's close button does), and started with `--hidden` (never opened a window).
 use std::ffi::OsString;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::measure::{app_only, tree};
-use crate::support::desktop::{Desktop, Xvfb};
+use crate::support::desktop::Desktop;
+use crate::support::footprint::{app_only, spawn};
 
 pub type Env = [(&'static str, OsString)];
 /// Memory settles (WebKit's processes start and go, caches fill) for this long before a sample.
@@ -73,55 +72,3 @@ pub fn reopen(app: &Desktop, env: &Env) -> Result<Duration, String> {
     Ok(took)
 }
 
-/// `spotkey-desktop --hidden` on its own display: tray only, no window was ever opened.
-pub struct Hidden {
-    child: Child,
-    _xvfb: Xvfb,
-}
-
-impl Hidden {
-    pub async fn start(env: &Env) -> Result<Hidden, String> {
-        let xvfb = Xvfb::start();
-        let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
-        let child = spawn(program, xvfb.display(), env, &["--hidden"])?;
-        tokio::time::sleep(SETTLE * 2).await;
-        Ok(Hidden { child, _xvfb: xvfb })
-    }
-
-    pub fn processes(&self) -> Vec<(u32, String)> {
-        app_only(tree(self.child.id()))
-    }
-}
-
-impl Drop for Hidden {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(program: &Path, display: &str, env: &Env, args: &[&str]) -> Result<Child, String> {
-    let mut cmd = Command::new(program);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("SPOTKEY_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.args(args)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("DISPLAY", display)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", program.display()))
-}

@@ -6,6 +6,8 @@ pub mod cli_user;
 #[cfg(target_os = "linux")]
 pub mod desktop;
 pub mod fake_spotify;
+#[cfg(target_os = "linux")]
+pub mod footprint;
 pub mod home;
 pub mod item;
 #[cfg(target_os = "linux")]

@@ -1,5 +1,6 @@
 //! The desktop shell: puts the app controller on screen (window, tray, notifications) and
 //! wires Tauri's plugins. Holds no auth logic and no state of its own.
+mod after_close;
 mod commands;
 mod sink;
 mod startup;
@@ -50,6 +51,7 @@ pub fn run(hidden: bool) -> ExitCode {
         ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .on_window_event(after_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::status,
             commands::sign_in,

@@ -1,9 +1,14 @@
-//! What the desktop benchmark reads from the system: the processes of an app, their memory
-//! (PSS), and every wake-up of every thread of them as the kernel's scheduler counts it.
+//! What an app costs while it sits there: its processes, their memory (PSS), and every wake-up
+//! of every thread of them as the kernel's scheduler counts it (`perf`, installed by
+//! `make test`); and spotkey started `--hidden` (tray only) on a private display.
 use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::desktop::Xvfb;
 
 /// Process names (as /proc/<pid>/comm truncates them) that belong to an app, not the drivers.
 const APP_PROCESSES: &[&str] = &[
@@ -130,4 +135,63 @@ fn count_sleeps(data: &Path) -> Result<Wakeups, String> {
         }
     }
     Ok(counts)
+}
+
+/// `spotkey-desktop --hidden` on its own display: tray only, no window was ever opened.
+pub struct Hidden {
+    child: Child,
+    _xvfb: Xvfb,
+}
+
+impl Hidden {
+    pub async fn start(env: &[(&'static str, OsString)]) -> Result<Hidden, String> {
+        let xvfb = Xvfb::start();
+        let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
+        let child = spawn(program, xvfb.display(), env, &["--hidden"])?;
+        // Start-up (the silent check, the tray) is over well within this; memory has settled.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        Ok(Hidden { child, _xvfb: xvfb })
+    }
+
+    pub fn processes(&self) -> Vec<(u32, String)> {
+        app_only(tree(self.child.id()))
+    }
+}
+
+impl Drop for Hidden {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn spawn(
+    program: &Path,
+    display: &str,
+    env: &[(&'static str, OsString)],
+    args: &[&str],
+) -> Result<Child, String> {
+    let mut cmd = Command::new(program);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("SPOTKEY_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.args(args)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("DISPLAY", display)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))
 }
