@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use support::footprint::{self as measure, app_only, names, pss_mib, Hidden, Wakeups};
 use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::CancelHandle;
 use support::desktop::Desktop;
 use support::fake_spotify::FakeSpotify;
+use support::footprint::{self as measure, app_only, names, pss_mib, Hidden, Wakeups};
 use support::home::TestHome;
 use support::user::ScriptedUser;
 use tray::{Env, SETTLE};
@@ -55,7 +55,11 @@ fn main() -> ExitCode {
                 failures.push(e);
             }
             let size = std::fs::metadata(spotkey).map(|m| m.len()).unwrap_or(0);
-            println!("(h) binary size: {:.1} MB ({})", size as f64 / 1e6, spotkey.display());
+            println!(
+                "(h) binary size: {:.1} MB ({})",
+                size as f64 / 1e6,
+                spotkey.display()
+            );
         }
         println!("    load: {}", load());
         failures
@@ -73,7 +77,10 @@ fn main() -> ExitCode {
 /// (e) and (f): first paints of spotkey and hello-world, and their memory once painted.
 async fn paint_and_memory(spotkey: &Path, env: &Env) {
     let (page, _) = first_paints(spotkey, env, "spotkey", false).await;
-    report("    start -> page painted, before the status (spotkey)", &page);
+    report(
+        "    start -> page painted, before the status (spotkey)",
+        &page,
+    );
     let (ours, our_mib) = first_paints(spotkey, env, "Fake User", true).await;
     report("(e) start -> account status painted (spotkey)", &ours);
     let hello = hello_window(spotkey);
@@ -163,7 +170,12 @@ fn hello_window(spotkey: &Path) -> PathBuf {
 }
 
 /// Cold starts until `shows` is painted; with `memory`, also the PSS once it settled.
-async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> (Vec<Duration>, Vec<f64>) {
+async fn first_paints(
+    program: &Path,
+    env: &Env,
+    shows: &str,
+    memory: bool,
+) -> (Vec<Duration>, Vec<f64>) {
     let (mut samples, mut mib) = (Vec::with_capacity(RUNS), Vec::new());
     for _ in 0..RUNS {
         let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
@@ -183,7 +195,11 @@ async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> (
             tokio::time::sleep(SETTLE).await;
             let open = app_only(app.processes());
             if mib.is_empty() {
-                println!("    {} with its window open: {}", program.display(), names(&open));
+                println!(
+                    "    {} with its window open: {}",
+                    program.display(),
+                    names(&open)
+                );
             }
             mib.push(pss_mib(&open));
         }
@@ -193,7 +209,10 @@ async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> (
 }
 
 fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim().to_string()
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn median_f(samples: &[f64]) -> f64 {
@@ -205,7 +224,10 @@ fn median_f(samples: &[f64]) -> f64 {
 fn mib_report(label: &str, samples: &[f64]) {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let (min, max) = (sorted.first().unwrap_or(&0.0), sorted.last().unwrap_or(&0.0));
+    let (min, max) = (
+        sorted.first().unwrap_or(&0.0),
+        sorted.last().unwrap_or(&0.0),
+    );
     println!(
         "{label}: median {:.0} MiB, min {min:.0}, max {max:.0} (n={})",
         median_f(samples),

@@ -90,7 +90,9 @@ async fn idle_in_the_tray_no_thread_wakes_on_a_timer() {
     let _turn = ONE_APP.lock().await;
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let app = Hidden::start(&home.env(&fake)).await.expect("spotkey --hidden");
+    let app = Hidden::start(&home.env(&fake))
+        .await
+        .expect("spotkey --hidden");
     let counts = wakeups(&app.processes(), WINDOW).expect("count wake-ups with perf");
     assert!(!counts.is_empty(), "perf saw no thread of spotkey at all");
     let busy: Vec<_> = counts.iter().filter(|(_, n)| **n > MOST).collect();

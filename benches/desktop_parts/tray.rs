@@ -23,7 +23,10 @@ pub async fn launch_and_close(env: &Env) -> Result<Desktop, String> {
     tokio::time::sleep(SETTLE).await;
     close_window(app.display())?;
     let deadline = Instant::now() + WAIT;
-    while app_only(app.processes()).iter().any(|(_, n)| n == WEB_PROCESS) {
+    while app_only(app.processes())
+        .iter()
+        .any(|(_, n)| n == WEB_PROCESS)
+    {
         if Instant::now() > deadline {
             return Err(format!("the web process outlived the window by {WAIT:?}"));
         }
@@ -71,4 +74,3 @@ pub fn reopen(app: &Desktop, env: &Env) -> Result<Duration, String> {
     let _ = second.wait();
     Ok(took)
 }
-

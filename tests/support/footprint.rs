@@ -90,6 +90,9 @@ pub type Wakeups = BTreeMap<(String, u32), u64>;
 /// Threads and processes started during the window are followed (inherited counters) and
 /// threads that end during it keep their count. Being preempted (still runnable) is no sleep.
 pub fn wakeups(processes: &[(u32, String)], window: Duration) -> Result<Wakeups, String> {
+    if processes.is_empty() {
+        return Err("no process to count the wake-ups of".into());
+    }
     let dir = tempfile::tempdir().map_err(|e| format!("a temp dir for perf: {e}"))?;
     let data = dir.path().join("perf.data");
     let pids: Vec<String> = processes.iter().map(|(pid, _)| pid.to_string()).collect();
@@ -129,7 +132,9 @@ fn count_sleeps(data: &Path) -> Result<Wakeups, String> {
         ) else {
             continue;
         };
-        let Ok(tid) = tid.parse::<u32>() else { continue };
+        let Ok(tid) = tid.parse::<u32>() else {
+            continue;
+        };
         if !state.starts_with('R') {
             *counts.entry((name, tid)).or_default() += 1;
         }
@@ -148,9 +153,14 @@ impl Hidden {
         let xvfb = Xvfb::start();
         let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
         let child = spawn(program, xvfb.display(), env, &["--hidden"])?;
+        let mut hidden = Hidden { child, _xvfb: xvfb };
         // Start-up (the silent check, the tray) is over well within this; memory has settled.
         tokio::time::sleep(Duration::from_secs(6)).await;
-        Ok(Hidden { child, _xvfb: xvfb })
+        match hidden.child.try_wait() {
+            // E.g. another spotkey on the same session bus took it over (single instance).
+            Ok(Some(status)) => Err(format!("spotkey --hidden exited at start ({status})")),
+            _ => Ok(hidden),
+        }
     }
 
     pub fn processes(&self) -> Vec<(u32, String)> {
