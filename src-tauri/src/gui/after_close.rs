@@ -22,7 +22,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
 }
 
 /// Tauri keeps WebKit's context for the app's lifetime, and WebKit keeps that context's
-/// network process running with no page left (~40 MB). With no page there is nothing it
+/// network process running with no page left (20-30 MB). With no page there is nothing it
 /// could be doing for us: end it; WebKit starts a new one when the window opens again.
 #[cfg(target_os = "linux")]
 fn release() {
