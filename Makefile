@@ -28,9 +28,14 @@ test: test-deps
 	scripts/test-env.sh $(CARGO) test --no-fail-fast -- --test-threads=4
 
 # Release figures (docs/PERFORMANCE.md): sign-in/CLI timings, then window start, memory, idle.
+# Both benches run even when one fails; the target fails at the end if either did.
 bench: test-deps
 	$(CARGO) build --release --features custom-protocol --bins --example hello_window
-	scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench sign_in --bench desktop
+	@failed=""; \
+	for b in sign_in desktop; do \
+	  scripts/test-env.sh $(CARGO) bench --features custom-protocol --bench $$b || failed="$$failed $$b"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed" >&2; exit 1; fi
 
 # Whole-process CLI figures against secret-tool and the GUI-linked build, in one run each
 # (docs/PERFORMANCE.md). PEER='<command>' adds a whole sign-in peer to compare `spotkey login` with.

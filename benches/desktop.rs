@@ -1,38 +1,39 @@
 //! Desktop benchmark (prints figures; asserts nothing). Run with `make bench`: release build,
 //! private Xvfb, tauri-driver, the fake Spotify on 127.0.0.1 and an unlocked GNOME Keyring.
+//! Every figure comes with the hello-world Tauri window's (or `--hidden`'s) from the same run.
 //!  (e) cold start → first paint of the account status, vs a hello-world Tauri window
-//!  (f) memory (PSS) of all app processes with the window open, then after it is closed
-//!  (g) idle wake-ups over 60 s in the tray (only the refresh timer should wake spotkey)
+//!  (f) memory (PSS) of all app processes with the window open, vs hello-world
+//!  (f') memory in the tray after the window is closed, vs `--hidden`; reopen time
+//!  (g) idle wake-ups over 60 s in the tray, per thread over the whole process tree
 //!  (h) release binary size
+//! A part that fails is reported and the others still run; the exit code is 1 then.
 #[path = "../tests/support/mod.rs"]
 mod support;
+#[path = "desktop_parts/tray.rs"]
+mod tray;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Duration;
 
 use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::CancelHandle;
 use support::desktop::Desktop;
 use support::fake_spotify::FakeSpotify;
+use support::footprint::{self as measure, app_only, names, pss_mib, Hidden, Wakeups};
 use support::home::TestHome;
 use support::user::ScriptedUser;
+use tray::{Env, SETTLE};
 
 const RUNS: usize = 7;
 const IDLE: Duration = Duration::from_secs(60);
-/// Process names (as /proc/<pid>/comm truncates them) that belong to the app, not the drivers.
-const APP_PROCESSES: &[&str] = &[
-    "spotkey",
-    "hello_window",
-    "WebKitWebProces",
-    "WebKitNetworkP",
-];
 
-fn main() {
+fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
+    let failures = runtime.block_on(async {
         let fake = FakeSpotify::start();
         let home = TestHome::new();
         home.account(&fake)
@@ -41,37 +42,122 @@ fn main() {
             .expect("a stored grant to start from");
         let env = home.env(&fake);
         let spotkey = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
-        println!(
-            "spotkey desktop benchmark: {RUNS} cold starts each, Xvfb, WebKitGTK via tauri-driver"
-        );
-
-        let page = first_paints(spotkey, &env, "spotkey").await;
-        report(
-            "    start -> page painted, before the status (spotkey)",
-            &page,
-        );
-        let ours = first_paints(spotkey, &env, "Fake User").await;
-        report("(e) start -> account status painted (spotkey)", &ours);
-        let hello = hello_window(spotkey);
-        let baseline = first_paints(&hello, &env, "Hello, world").await;
-        report("    start -> page painted (hello-world Tauri)", &baseline);
-        println!(
-            "    ratio spotkey/hello-world medians: {:.2}",
-            median(&ours).as_secs_f64() / median(&baseline).as_secs_f64()
-        );
-
+        println!("spotkey desktop benchmark: {RUNS} runs each, Xvfb, WebKitGTK via tauri-driver");
+        println!("    load: {}", load());
+        let mut failures = Vec::new();
+        // A desktop with a panel: spotkey lives in its tray once the window closes.
+        let _tray = support::session_bus::FakeTray::on_session_bus();
+        paint_and_memory(spotkey, &env).await;
         // `DESKTOP_BENCH=paint` stops here (quick iterations on start-up time).
-        if std::env::var("DESKTOP_BENCH").as_deref() == Ok("paint") {
-            return;
+        if std::env::var("DESKTOP_BENCH").as_deref() != Ok("paint") {
+            if let Err(e) = in_the_tray(&env).await {
+                failures.push(e);
+            }
+            if let Err(e) = idle(&env).await {
+                failures.push(e);
+            }
+            let size = std::fs::metadata(spotkey).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "(h) binary size: {:.1} MB ({})",
+                size as f64 / 1e6,
+                spotkey.display()
+            );
         }
-        memory_and_idle(&env).await;
-        let size = std::fs::metadata(spotkey).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "(h) binary size: {:.1} MB ({})",
-            size as f64 / 1e6,
-            spotkey.display()
-        );
+        println!("    load: {}", load());
+        failures
     });
+    for failure in &failures {
+        eprintln!("desktop benchmark FAILED: {failure}");
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// (e) and (f): first paints of spotkey and hello-world, and their memory once painted.
+async fn paint_and_memory(spotkey: &Path, env: &Env) {
+    let (page, _) = first_paints(spotkey, env, "spotkey", false).await;
+    report(
+        "    start -> page painted, before the status (spotkey)",
+        &page,
+    );
+    let (ours, our_mib) = first_paints(spotkey, env, "Fake User", true).await;
+    report("(e) start -> account status painted (spotkey)", &ours);
+    let hello = hello_window(spotkey);
+    let (baseline, hello_mib) = first_paints(&hello, env, "Hello, world", true).await;
+    report("    start -> page painted (hello-world Tauri)", &baseline);
+    println!(
+        "    ratio spotkey/hello-world medians: {:.2}",
+        median(&ours).as_secs_f64() / median(&baseline).as_secs_f64()
+    );
+    mib_report("(f) PSS, window open (spotkey)", &our_mib);
+    mib_report("    PSS, window open (hello-world)", &hello_mib);
+    println!(
+        "    ratio spotkey/hello-world medians: {:.2}",
+        median_f(&our_mib) / median_f(&hello_mib)
+    );
+}
+
+/// (f'): the tray footprint after closing the window, against `--hidden`; reopen time.
+async fn in_the_tray(env: &Env) -> Result<(), String> {
+    let (mut closed, mut reopened, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let app = tray::launch_and_close(env).await?;
+        tokio::time::sleep(SETTLE).await;
+        let left = app_only(app.processes());
+        closed.push(pss_mib(&left));
+        if closed.len() == 1 {
+            println!("    in the tray after closing: {}", names(&left));
+        }
+        reopened.push(tray::reopen(&app, env)?);
+        app.quit().await;
+    }
+    for _ in 0..RUNS {
+        let app = Hidden::start(env).await?;
+        let left = app.processes();
+        hidden.push(pss_mib(&left));
+        if hidden.len() == 1 {
+            println!("    in the tray with --hidden: {}", names(&left));
+        }
+    }
+    mib_report("(f') PSS in the tray after closing the window", &closed);
+    mib_report("    PSS in the tray, started --hidden", &hidden);
+    println!(
+        "    ratio closed/--hidden medians: {:.2}",
+        median_f(&closed) / median_f(&hidden)
+    );
+    report("    reopen (second launch) -> window on screen", &reopened);
+    Ok(())
+}
+
+/// (g): wake-ups in the tray, after closing the window and with `--hidden`.
+async fn idle(env: &Env) -> Result<(), String> {
+    let app = tray::launch_and_close(env).await?;
+    tokio::time::sleep(SETTLE).await;
+    let counts = measure::wakeups(&app_only(app.processes()), IDLE)?;
+    wakeup_report("(g) idle in the tray after closing the window", &counts);
+    app.quit().await;
+    let hidden = Hidden::start(env).await?;
+    let counts = measure::wakeups(&hidden.processes(), IDLE)?;
+    wakeup_report("    idle in the tray, started --hidden", &counts);
+    Ok(())
+}
+
+fn wakeup_report(label: &str, counts: &Wakeups) {
+    let per_minute = 60.0 / IDLE.as_secs_f64();
+    let total: u64 = counts.values().sum();
+    println!(
+        "{label}: {:.0} wake-ups/min over {} threads",
+        total as f64 * per_minute,
+        counts.len()
+    );
+    let mut busiest: Vec<_> = counts.iter().filter(|(_, n)| **n > 0).collect();
+    busiest.sort_by(|a, b| b.1.cmp(a.1));
+    for ((name, tid), n) in busiest.iter().take(8) {
+        println!("      {name} ({tid}): {:.0}/min", **n as f64 * per_minute);
+    }
 }
 
 /// The baseline is built next to spotkey (`cargo build --release --examples`).
@@ -105,12 +191,14 @@ const TIMELINE_NAMES: [&str; 8] = [
     "subresources requested",
 ];
 
+/// Cold starts until `shows` is painted; with `memory`, also the PSS once it settled.
 async fn first_paints(
     program: &Path,
-    env: &[(&'static str, std::ffi::OsString)],
+    env: &Env,
     shows: &str,
-) -> Vec<Duration> {
-    let mut samples = Vec::with_capacity(RUNS);
+    memory: bool,
+) -> (Vec<Duration>, Vec<f64>) {
+    let (mut samples, mut mib) = (Vec::with_capacity(RUNS), Vec::new());
     let mut timelines = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
@@ -135,8 +223,25 @@ async fn first_paints(
                 timelines.push(t);
             }
         }
+        if memory {
+            tokio::time::sleep(SETTLE).await;
+            let open = app_only(app.processes());
+            if mib.is_empty() {
+                println!(
+                    "    {} with its window open: {}",
+                    program.display(),
+                    names(&open)
+                );
+            }
+            mib.push(pss_mib(&open));
+        }
         app.quit().await;
     }
+    print_timeline(&timelines);
+    (samples, mib)
+}
+
+fn print_timeline(timelines: &[Vec<f64>]) {
     for (i, name) in TIMELINE_NAMES.iter().enumerate() {
         let mut column: Vec<f64> = timelines
             .iter()
@@ -148,7 +253,6 @@ async fn first_paints(
             println!("      {name}: median {mid:.0}");
         }
     }
-    samples
 }
 
 fn unix_ms() -> f64 {
@@ -157,102 +261,31 @@ fn unix_ms() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-async fn memory_and_idle(env: &[(&'static str, std::ffi::OsString)]) {
-    let app = Desktop::launch(env.iter().cloned(), &[]).await;
-    app.wait_for_text("#display-name", "Fake User", Duration::from_secs(30))
-        .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let open = app_processes(&app);
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn median_f(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn mib_report(label: &str, samples: &[f64]) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (min, max) = (
+        sorted.first().unwrap_or(&0.0),
+        sorted.last().unwrap_or(&0.0),
+    );
     println!(
-        "(f) PSS with the window open: {:.0} MB in {} processes ({})",
-        pss_mb(&open),
-        open.len(),
-        names(&open)
+        "{label}: median {:.0} MiB, min {min:.0}, max {max:.0} (n={})",
+        median_f(samples),
+        sorted.len()
     );
-    // The window's close button (WM_DELETE_WINDOW, as a window manager sends it): the
-    // webview should go, spotkey should stay in the tray.
-    let closer = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/x11-close-window.py");
-    let closed = std::process::Command::new(closer)
-        .arg("spotkey")
-        .env("DISPLAY", app.display())
-        .status();
-    assert!(
-        closed.is_ok_and(|s| s.success()),
-        "could not close the window"
-    );
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let closed = app_processes(&app);
-    println!(
-        "    PSS after closing the window: {:.0} MB in {} processes ({})",
-        pss_mb(&closed),
-        closed.len(),
-        names(&closed)
-    );
-
-    let before: Vec<(String, u64)> = closed
-        .iter()
-        .map(|(pid, name)| (name.clone(), switches(*pid)))
-        .collect();
-    let started = Instant::now();
-    tokio::time::sleep(IDLE).await;
-    let secs = started.elapsed().as_secs_f64();
-    for ((pid, name), (_, was)) in closed.iter().zip(before) {
-        let woke = switches(*pid).saturating_sub(was);
-        println!(
-            "(g) idle {:.0} s in the tray: {name} woke {woke} times ({:.2}/s)",
-            secs,
-            woke as f64 / secs
-        );
-    }
-    drop(app);
-}
-
-fn app_processes(app: &Desktop) -> Vec<(u32, String)> {
-    app.processes()
-        .into_iter()
-        .filter(|(_, name)| APP_PROCESSES.iter().any(|p| name.starts_with(p)))
-        .collect()
-}
-
-fn names(processes: &[(u32, String)]) -> String {
-    processes
-        .iter()
-        .map(|(_, n)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Proportional set size: shared pages split between the processes that map them.
-fn pss_mb(processes: &[(u32, String)]) -> f64 {
-    let kb: u64 = processes
-        .iter()
-        .filter_map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|text| {
-            text.lines()
-                .find(|l| l.starts_with("Pss:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .sum();
-    kb as f64 / 1024.0
-}
-
-/// Every context switch of every thread: each one is a wake-up.
-fn switches(pid: u32) -> u64 {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
-        .flat_map(|status| {
-            status
-                .lines()
-                .filter(|l| l.contains("ctxt_switches"))
-                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-                .collect::<Vec<_>>()
-        })
-        .sum()
 }
 
 fn median(samples: &[Duration]) -> Duration {

@@ -8,6 +8,13 @@ build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libx
 # its own private one), D-Bus, and the opener for the user's browser.
 run_pkgs=(dbus gnome-keyring xdg-utils)
 test_pkgs=(xvfb xauth webkit2gtk-driver libsecret-tools chromium chromium-driver)
+# `perf` counts wake-ups per thread (the scheduler's tracepoint) for the tray footprint test and
+# the desktop benchmark.
+if grep -qx 'ID=ubuntu' /etc/os-release 2>/dev/null; then
+  test_pkgs+=(linux-tools-common linux-tools-generic)
+else
+  test_pkgs+=(linux-perf)
+fi
 
 pkgs=("${build_pkgs[@]}" "${run_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")

@@ -12,6 +12,8 @@ pub mod demo;
 #[cfg(target_os = "linux")]
 pub mod desktop;
 pub mod fake_spotify;
+#[cfg(target_os = "linux")]
+pub mod footprint;
 pub mod home;
 pub mod item;
 #[cfg(target_os = "linux")]

@@ -119,6 +119,14 @@ impl FakeTray {
         Self::on_address(bus.address())
     }
 
+    /// On the test environment's own session bus (`DBUS_SESSION_BUS_ADDRESS`): spotkey started
+    /// there lives in a tray, as on a desktop with a panel.
+    pub fn on_session_bus() -> FakeTray {
+        let address = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+            .expect("DBUS_SESSION_BUS_ADDRESS: run inside scripts/test-env.sh");
+        Self::on_address(&address)
+    }
+
     /// On any bus, e.g. the whole test environment's (`DBUS_SESSION_BUS_ADDRESS`), for a
     /// measurement of spotkey living in the tray.
     pub fn on_address(address: &str) -> FakeTray {

@@ -1,5 +1,6 @@
 //! The desktop shell: puts the app controller on screen (window, tray, notifications) and
 //! wires Tauri's plugins. Holds no auth logic and no state of its own.
+mod after_close;
 mod commands;
 mod sink;
 mod startup;
@@ -46,6 +47,11 @@ pub fn run(hidden: bool) -> ExitCode {
         eprintln!("spotkey: no tray on this desktop, so there is nothing to start hidden; exiting");
         return ExitCode::SUCCESS;
     }
+    // While a tokio runtime is current on this thread, the D-Bus connections the plugins open
+    // here (single instance, notifications) use tokio's blocking threads, which end when idle;
+    // otherwise zbus starts a thread pool whose idle thread wakes every 500 ms all day.
+    let runtime = tauri::async_runtime::handle();
+    let _tokio_here = runtime.inner().enter();
     let app = tauri::Builder::default()
         // First: a second launch only focuses this one (one listener, one refresher).
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -64,6 +70,7 @@ pub fn run(hidden: bool) -> ExitCode {
         ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .on_window_event(after_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::status,
             commands::sign_in,

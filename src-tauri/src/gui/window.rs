@@ -1,5 +1,5 @@
 //! The one window. Built anew each time it is opened and destroyed when closed, so a spotkey
-//! living in the tray does not keep a webview in memory (PLATFORM.md: ~266 MB vs ~88 MB).
+//! living in the tray does not keep a webview in memory (`after_close` gives back the rest).
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 use crate::app::Controller;

@@ -1,0 +1,207 @@
+//! What an app costs while it sits there: its processes, their memory (PSS), and every wake-up
+//! of every thread of them as the kernel's scheduler counts it (`perf`, installed by
+//! `make test`); and spotkey started `--hidden` (tray only) on a private display.
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::desktop::Xvfb;
+
+/// Process names (as /proc/<pid>/comm truncates them) that belong to an app, not the drivers.
+const APP_PROCESSES: &[&str] = &[
+    "spotkey",
+    "hello_window",
+    "WebKitWebProces",
+    "WebKitNetworkP",
+];
+
+/// The app's own processes among `processes` (pid, name): the drivers are left out.
+pub fn app_only(processes: Vec<(u32, String)>) -> Vec<(u32, String)> {
+    processes
+        .into_iter()
+        .filter(|(_, name)| APP_PROCESSES.iter().any(|p| name.starts_with(p)))
+        .collect()
+}
+
+/// `root` and every live process below it (by parent pid), as (pid, name).
+pub fn tree(root: u32) -> Vec<(u32, String)> {
+    let all: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (comm) state ppid …": comm may hold spaces and ')', so split at the last ')'.
+            let (head, rest) = stat.rsplit_once(')')?;
+            let mut fields = rest.split_whitespace();
+            let state = fields.next()?;
+            let ppid = fields.next()?.parse().ok()?;
+            let name = head.split_once('(').map_or("", |(_, n)| n).to_string();
+            (state != "Z").then_some((pid, ppid, name))
+        })
+        .collect();
+    let mut found: Vec<(u32, String)> = all
+        .iter()
+        .filter(|(pid, ..)| *pid == root)
+        .map(|(pid, _, name)| (*pid, name.clone()))
+        .collect();
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i].0;
+        found.extend(
+            all.iter()
+                .filter(|(_, ppid, _)| *ppid == parent)
+                .map(|(pid, _, name)| (*pid, name.clone())),
+        );
+        i += 1;
+    }
+    found
+}
+
+/// Proportional set size in MiB: shared pages split between the processes that map them.
+pub fn pss_mib(processes: &[(u32, String)]) -> f64 {
+    let kib: u64 = processes
+        .iter()
+        .filter_map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .sum();
+    kib as f64 / 1024.0
+}
+
+pub fn names(processes: &[(u32, String)]) -> String {
+    let names: Vec<&str> = processes.iter().map(|(_, n)| n.as_str()).collect();
+    names.join(", ")
+}
+
+/// Wake-ups per thread, (name, tid) → count, over the whole window.
+pub type Wakeups = BTreeMap<(String, u32), u64>;
+
+/// Every time a thread of `processes` went to sleep during `window` (each sleep ends one
+/// wake-up), counted by the scheduler's `sched_switch` tracepoint through `perf record`.
+/// Threads and processes started during the window are followed (inherited counters) and
+/// threads that end during it keep their count. Being preempted (still runnable) is no sleep.
+pub fn wakeups(processes: &[(u32, String)], window: Duration) -> Result<Wakeups, String> {
+    if processes.is_empty() {
+        return Err("no process to count the wake-ups of".into());
+    }
+    let dir = tempfile::tempdir().map_err(|e| format!("a temp dir for perf: {e}"))?;
+    let data = dir.path().join("perf.data");
+    let pids: Vec<String> = processes.iter().map(|(pid, _)| pid.to_string()).collect();
+    let recorded = Command::new("perf")
+        .args(["record", "-q", "-e", "sched:sched_switch", "--no-buildid"])
+        .args(["--no-buildid-cache", "-o"])
+        .arg(&data)
+        .args(["-p", &pids.join(","), "--", "sleep"])
+        .arg(format!("{:.3}", window.as_secs_f64()))
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run perf ({e}): `make bench` installs it"))?;
+    if !recorded.success() {
+        return Err(format!("perf record failed ({recorded})"));
+    }
+    count_sleeps(&data)
+}
+
+fn count_sleeps(data: &Path) -> Result<Wakeups, String> {
+    let out = Command::new("perf")
+        .args(["script", "-F", "tid,trace", "-i"])
+        .arg(data)
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run perf script: {e}"))?;
+    let mut counts = Wakeups::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        // " 914 prev_comm=gdbus prev_pid=914 prev_prio=120 prev_state=S ==> next_comm=…"
+        let field = |key: &str, end: &str| {
+            let rest = &line[line.find(key)? + key.len()..];
+            Some(rest[..rest.find(end)?].to_string())
+        };
+        let (Some(name), Some(tid), Some(state)) = (
+            field("prev_comm=", " prev_pid="),
+            field("prev_pid=", " "),
+            field("prev_state=", " ==>"),
+        ) else {
+            continue;
+        };
+        let Ok(tid) = tid.parse::<u32>() else {
+            continue;
+        };
+        if !state.starts_with('R') {
+            *counts.entry((name, tid)).or_default() += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// `spotkey-desktop --hidden` on its own display: tray only, no window was ever opened.
+pub struct Hidden {
+    child: Child,
+    _xvfb: Xvfb,
+}
+
+impl Hidden {
+    pub async fn start(env: &[(&'static str, OsString)]) -> Result<Hidden, String> {
+        let xvfb = Xvfb::start();
+        let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
+        let child = spawn(program, xvfb.display(), env, &["--hidden"])?;
+        let mut hidden = Hidden { child, _xvfb: xvfb };
+        // Start-up (the silent check, the tray) is over well within this; memory has settled.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        match hidden.child.try_wait() {
+            // E.g. another spotkey on the same session bus took it over (single instance).
+            Ok(Some(status)) => Err(format!("spotkey --hidden exited at start ({status})")),
+            _ => Ok(hidden),
+        }
+    }
+
+    pub fn processes(&self) -> Vec<(u32, String)> {
+        app_only(tree(self.child.id()))
+    }
+}
+
+impl Drop for Hidden {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn spawn(
+    program: &Path,
+    display: &str,
+    env: &[(&'static str, OsString)],
+    args: &[&str],
+) -> Result<Child, String> {
+    let mut cmd = Command::new(program);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("SPOTKEY_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.args(args)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("DISPLAY", display)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))
+}
