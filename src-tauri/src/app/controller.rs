@@ -66,6 +66,9 @@ pub(super) struct Shared {
     pub(super) last_sent: Option<AppStatus>,
     revision: u64,
     pub(super) attempts: u64,
+    /// What of the settings file the account was made from (following.rs compares a changed
+    /// file with it: another process's `login --save` or `logout --forget-app`).
+    pub(super) account_settings: Settings,
 }
 
 pub(super) fn setup_needed_error() -> ErrorDto {
@@ -130,6 +133,7 @@ impl Controller {
     /// returned, for the caller to close (see `replace_account`).
     fn reload_account(&self) -> Option<PendingSignIn> {
         let settings = self.settings_file();
+        let account_settings = settings.account_part();
         let resolved =
             Config::resolve(&Overrides::default(), &self.inner.env, &settings).and_then(|config| {
                 Account::new(
@@ -140,6 +144,7 @@ impl Controller {
             });
         let mut shared = self.shared();
         shared.problem = None;
+        shared.account_settings = account_settings;
         match resolved {
             Ok(account) => {
                 shared.account = Some(Arc::new(account));

@@ -22,9 +22,20 @@ pub struct Settings {
     pub start_hidden: Option<bool>,
 }
 
+/// The settings file's name in the config dir.
+pub const SETTINGS_FILE: &str = "settings.json";
+
 impl Settings {
     pub fn path(config_dir: &Path) -> PathBuf {
-        config_dir.join("settings.json")
+        config_dir.join(SETTINGS_FILE)
+    }
+
+    /// The choices an account is made from (what the window's own start-up choices are not).
+    pub fn account_part(&self) -> Self {
+        Self {
+            start_hidden: None,
+            ..self.clone()
+        }
     }
 
     /// Missing or unusable file → defaults (logged), never a failure to start.

@@ -61,7 +61,10 @@ pub fn run(hidden: bool) -> ExitCode {
             // The window comes forward showing what another process may have changed.
             if let Some(controller) = app.try_state::<Controller>() {
                 let controller = controller.inner().clone();
-                tauri::async_runtime::spawn(async move { controller.follow_files().await });
+                tauri::async_runtime::spawn(async move {
+                    controller.follow_settings().await;
+                    controller.follow_files().await;
+                });
             }
         }))
         .plugin(tauri_plugin_autostart::init(
