@@ -1,5 +1,6 @@
 //! The sign-in, start to finish: keychain check → loopback listener → authorize URL → system
-//! browser → one valid callback → code exchange → keychain → profile. Each step is its own
+//! browser → one valid callback → code exchange → keychain (the profile read beside it) →
+//! the answer → cached files. Each step is its own
 //! module; this file only orders them and keeps the rules that span steps.
 use std::time::{Duration, Instant};
 
@@ -7,11 +8,11 @@ use super::account::Account;
 use super::browser::Browser;
 use super::callback_page;
 use super::error::AuthError;
-use super::loopback::{CancelHandle, Listener};
+use super::loopback::{CancelHandle, Listener, Responder};
 use super::profile::{self, Profile};
 use super::request::{LoginParams, LoginRequest};
 use super::scopes::Scopes;
-use super::secret::AccessToken;
+use super::secret::{AccessToken, AuthCode, PkceVerifier};
 use super::session::{now_unix, StoredSession};
 use super::token::{ClientAuth, TokenClient};
 
@@ -118,22 +119,52 @@ impl Account {
         let (code, responder) = callback?.into_parts();
         let received = Instant::now();
 
-        let exchanged = async {
-            let response = tokens.exchange_code(code, &redirect_uri, verifier).await?;
-            StoredSession::from_exchange(
-                self.config.client_id.as_str(),
-                response,
-                &self.config.scopes,
-                now_unix(),
-            )
-            .ok_or_else(|| AuthError::UnexpectedResponse {
-                detail: "Spotify sent no refresh token".into(),
-            })
-        }
-        .await;
-        let exchanged_token = exchanged.as_ref().ok().and_then(|s| s.access_token.clone());
-        // The profile is read beside the keychain write, not after it; the callback page
-        // waits only for the write.
+        let exchanged = self.exchange(&tokens, code, &redirect_uri, verifier).await;
+        let (stored, profile) = self.store_beside_profile(exchanged, responder, received).await;
+        drop(listener); // RFC 8252 §8.3: the port closes as soon as the attempt is decided.
+        let (session, callback_to_stored) = stored?;
+        tracing::info!(
+            elapsed_ms = callback_to_stored.as_millis() as u64,
+            "signed in; grant stored in the keychain"
+        );
+        let outcome = SignInOutcome {
+            profile,
+            scopes: session.scopes.clone(),
+            callback_to_stored,
+        };
+        observer.signed_in(&outcome);
+        self.after_sign_in(session, outcome.profile.clone()).await;
+        Ok(outcome)
+    }
+
+    async fn exchange(
+        &self,
+        tokens: &TokenClient,
+        code: AuthCode,
+        redirect_uri: &str,
+        verifier: Option<PkceVerifier>,
+    ) -> Result<StoredSession, AuthError> {
+        let response = tokens.exchange_code(code, redirect_uri, verifier).await?;
+        StoredSession::from_exchange(
+            self.config.client_id.as_str(),
+            response,
+            &self.config.scopes,
+            now_unix(),
+        )
+        .ok_or_else(|| AuthError::UnexpectedResponse {
+            detail: "Spotify sent no refresh token".into(),
+        })
+    }
+
+    /// Stores the grant and answers the browser; the profile is read beside the keychain
+    /// write, not after it, and the browser's page waits only for the write.
+    async fn store_beside_profile(
+        &self,
+        exchanged: Result<StoredSession, AuthError>,
+        responder: Responder,
+        received: Instant,
+    ) -> (Result<(StoredSession, Duration), AuthError>, Option<Profile>) {
+        let token = exchanged.as_ref().ok().and_then(|s| s.access_token.clone());
         let stored = async {
             let stored = match exchanged {
                 Ok(session) => (self.vault.save_session(&session).await)
@@ -146,28 +177,15 @@ impl Account {
                 Ok(_) => callback_page::success(),
                 Err(e) => callback_page::failure(&e.to_string()),
             });
-            (stored, callback_to_stored)
+            stored.map(|session| (session, callback_to_stored))
         };
-        let ((stored, callback_to_stored), fetched) = tokio::join!(stored, async {
-            match &exchanged_token {
+        let profile = async {
+            match &token {
                 Some(token) => self.profile_soon(token).await,
                 None => None,
             }
-        });
-        drop(listener); // RFC 8252 §8.3: the port closes as soon as the attempt is decided.
-        let session = stored?;
-        tracing::info!(
-            elapsed_ms = callback_to_stored.as_millis() as u64,
-            "signed in; grant stored in the keychain"
-        );
-        let outcome = SignInOutcome {
-            profile: fetched,
-            scopes: session.scopes.clone(),
-            callback_to_stored,
         };
-        observer.signed_in(&outcome);
-        self.after_sign_in(session, outcome.profile.clone()).await;
-        Ok(outcome)
+        tokio::join!(stored, profile)
     }
 
     /// The profile within `PROFILE_WAIT`, or None (the sign-in counts without it).
