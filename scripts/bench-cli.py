@@ -132,8 +132,9 @@ def main():
     parser.add_argument("--peer", default=None, help="a whole-sign-in peer command (shell words)")
     parser.add_argument("--rspotify", default="benches/peers/target/release/rspotify-login",
                         help="rspotify's sign-in peer (skipped with a note when missing)")
-    parser.add_argument("--floor", default="benches/peers/target/release/floor-login",
-                        help="the whole-process sign-in floor (skipped with a note when missing)")
+    # Opt-in: its first run here ended with the follow-up request refused (not yet explained).
+    parser.add_argument("--floor", default=None,
+                        help="benches/peers/target/release/floor-login: the whole-process floor")
     parser.add_argument("--then", default=None,
                         help="instead of the figures: run this shell command signed in, with "
                              "SPOTKEY_* set and $LOOKUP holding the secret-tool lookup command")
@@ -161,11 +162,11 @@ def main():
         if os.path.exists(desktop):
             compare("gui", [spotkey, "token"], [desktop, "token"], args.runs, env)
         login = [spotkey, "login", "--no-browser"]
-        if os.path.exists(args.floor):
+        if args.floor and os.path.exists(args.floor):
             floor = [os.path.abspath(args.floor), accounts, "bench-client", "spotkey-bench-floor"]
             compare("login", login, floor, args.runs, env, follow_a=True, follow_b=True)
         else:
-            print(f"login   floor not built ({args.floor}): `make bench-cli` builds it")
+            print("login   floor: not run (--floor benches/peers/target/release/floor-login)")
         if os.path.exists(args.rspotify):
             compare("login", login, rspotify_login(args.rspotify, accounts, api, home), args.runs,
                     env, follow_a=True, follow_b=True)

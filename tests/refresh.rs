@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use spotkey::auth::error::KeychainError;
 use spotkey::auth::session::now_unix;
 use spotkey::auth::sign_in::Quiet;
-use spotkey::auth::error::KeychainError;
 use spotkey::auth::{Account, AuthError, CancelHandle, CredentialStore, Status};
-use zeroize::Zeroizing;
 use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
 use support::user::ScriptedUser;
+use zeroize::Zeroizing;
 
 /// Signed in an hour ago: the stored access token has 60 s left, under the 5-minute margin,
 /// so the next use refreshes (and Spotify's fresh tokens last the usual hour).
@@ -282,8 +282,12 @@ async fn a_due_refresh_reads_the_keychain_session_once() {
         inner: home.store(),
         session_reads: AtomicUsize::new(0),
     });
-    let account = Account::new(home.config(&fake, "test-client"), home.paths(), store.clone())
-        .unwrap();
+    let account = Account::new(
+        home.config(&fake, "test-client"),
+        home.paths(),
+        store.clone(),
+    )
+    .unwrap();
 
     account.access_token().await.unwrap();
 

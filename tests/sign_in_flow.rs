@@ -433,7 +433,10 @@ async fn a_stalled_profile_request_cannot_hold_up_the_sign_in() {
     .expect("the sign-in answered while the profile request was still stalled")
     .unwrap();
 
-    assert!(outcome.profile.is_none(), "signed in without a name to show");
+    assert!(
+        outcome.profile.is_none(),
+        "signed in without a name to show"
+    );
     let status = home.account(&fake).status().await.unwrap();
     assert!(matches!(status, Status::SignedIn(_)), "the grant is stored");
 }

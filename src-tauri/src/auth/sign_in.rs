@@ -120,7 +120,9 @@ impl Account {
         let received = Instant::now();
 
         let exchanged = self.exchange(&tokens, code, &redirect_uri, verifier).await;
-        let (stored, profile) = self.store_beside_profile(exchanged, responder, received).await;
+        let (stored, profile) = self
+            .store_beside_profile(exchanged, responder, received)
+            .await;
         drop(listener); // RFC 8252 §8.3: the port closes as soon as the attempt is decided.
         let (session, callback_to_stored) = stored?;
         tracing::info!(
@@ -163,7 +165,10 @@ impl Account {
         exchanged: Result<StoredSession, AuthError>,
         responder: Responder,
         received: Instant,
-    ) -> (Result<(StoredSession, Duration), AuthError>, Option<Profile>) {
+    ) -> (
+        Result<(StoredSession, Duration), AuthError>,
+        Option<Profile>,
+    ) {
         let token = exchanged.as_ref().ok().and_then(|s| s.access_token.clone());
         let stored = async {
             let stored = match exchanged {
@@ -215,7 +220,11 @@ impl Account {
         let (cache, summary) = (self.cache.clone(), session.summary());
         let written = tokio::task::spawn_blocking(move || {
             let profile_saved = profile.map_or(Ok(()), |p| cache.save_profile(&p));
-            [cache.clear_note(), profile_saved, cache.save_summary(&summary)]
+            [
+                cache.clear_note(),
+                profile_saved,
+                cache.save_summary(&summary),
+            ]
         });
         match tokio::time::timeout(FILES_WAIT, written).await {
             Ok(Ok(results)) => {
