@@ -39,7 +39,9 @@ bench: test-deps
 
 # Whole-process CLI figures against secret-tool and the GUI-linked build, in one run each
 # (docs/PERFORMANCE.md). PEER='<command>' adds a whole sign-in peer to compare `spotkey login` with.
+# The sign-in peers (rspotify) are their own small cargo project, built from crates.io here only.
 bench-cli: build test-deps
+	cd benches/peers && $(CARGO) build --release --locked
 	scripts/test-env.sh scripts/bench-cli.py $(if $(PEER),--peer '$(PEER)')
 
 # The whole flow against a local fake Spotify: no account, no network, nothing of yours touched

@@ -2,15 +2,18 @@
 //! revocations that must, and one refresh at a time however many callers ask at once.
 mod support;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use spotkey::auth::error::KeychainError;
 use spotkey::auth::session::now_unix;
 use spotkey::auth::sign_in::Quiet;
-use spotkey::auth::{Account, AuthError, CancelHandle, Status};
+use spotkey::auth::{Account, AuthError, CancelHandle, CredentialStore, Status};
 use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
 use support::user::ScriptedUser;
+use zeroize::Zeroizing;
 
 /// Signed in an hour ago: the stored access token has 60 s left, under the 5-minute margin,
 /// so the next use refreshes (and Spotify's fresh tokens last the usual hour).
@@ -242,6 +245,58 @@ async fn ten_tasks_asking_at_once_make_exactly_one_refresh() {
     assert_eq!(fake.token_requests("refresh_token"), 1);
     tokens.dedup();
     assert_eq!(tokens.len(), 1, "everyone got the same fresh token");
+}
+
+/// The real keychain, counting how often the stored session is read.
+struct CountingStore {
+    inner: Arc<spotkey::auth::KeychainStore>,
+    session_reads: AtomicUsize,
+}
+
+impl CredentialStore for CountingStore {
+    fn get(&self, key: &str) -> Result<Option<Zeroizing<String>>, KeychainError> {
+        if key == "session" {
+            self.session_reads.fetch_add(1, Ordering::SeqCst);
+        }
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), KeychainError> {
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &str) -> Result<(), KeychainError> {
+        self.inner.delete(key)
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+#[tokio::test]
+async fn a_due_refresh_reads_the_keychain_session_once() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    signed_in(&fake, &home).await;
+    // What a later run sees: the cached summary agrees with the keychain that a refresh is due.
+    home.account(&fake).status().await.unwrap();
+    let store = Arc::new(CountingStore {
+        inner: home.store(),
+        session_reads: AtomicUsize::new(0),
+    });
+    let account = Account::new(
+        home.config(&fake, "test-client"),
+        home.paths(),
+        store.clone(),
+    )
+    .unwrap();
+
+    account.access_token().await.unwrap();
+
+    assert_eq!(fake.token_requests("refresh_token"), 1);
+    assert_eq!(
+        store.session_reads.load(Ordering::SeqCst),
+        1,
+        "one keychain read of the session on the refresh's critical path"
+    );
 }
 
 #[tokio::test]

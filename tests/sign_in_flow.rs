@@ -413,3 +413,30 @@ async fn a_spotify_error_during_exchange_is_shown_in_the_browser_and_stores_noth
     assert!(page.contains("sign in again"), "{page}");
     assert_eq!(home.keychain_item_count(), 0);
 }
+
+#[tokio::test]
+async fn a_stalled_profile_request_cannot_hold_up_the_sign_in() {
+    let fake = FakeSpotify::start();
+    // Longer than any request timeout spotkey has: only a deadline of its own ends the wait.
+    fake.push_me_fault(support::fake_spotify::Fault::Hang(Duration::from_secs(40)));
+    let home = TestHome::new();
+    let account = home.account(&fake);
+    let browser = ScriptedUser::new();
+
+    // The profile may take 3 s; 12 s leaves room for a busy machine and stays under the 15 s
+    // request timeout a sign-in without its own deadline would wait for.
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(12),
+        account.sign_in(&browser, &Quiet, &CancelHandle::new()),
+    )
+    .await
+    .expect("the sign-in answered while the profile request was still stalled")
+    .unwrap();
+
+    assert!(
+        outcome.profile.is_none(),
+        "signed in without a name to show"
+    );
+    let status = home.account(&fake).status().await.unwrap();
+    assert!(matches!(status, Status::SignedIn(_)), "the grant is stored");
+}

@@ -8,6 +8,7 @@ use tokio::sync::{Mutex, OnceCell};
 use super::cache::{Cache, CacheFiles, SessionSummary, SignedOutReason};
 use super::config::{Config, Paths};
 use super::error::AuthError;
+use super::expiry::Expiry;
 use super::lock;
 use super::profile::Profile;
 use super::scopes::Scopes;
@@ -39,10 +40,16 @@ enum Want {
 impl Want {
     /// The one rule for "reuse the stored token instead of refreshing".
     fn reuse(self, session: &StoredSession, now: u64) -> Option<AccessToken> {
+        let token = session.access_token.as_ref()?;
+        self.keeps(&session.expiry(), now).then(|| token.clone())
+    }
+
+    /// The same rule on times alone (a token-free summary can answer it too).
+    fn keeps(self, expiry: &Expiry, now: u64) -> bool {
+        let valid = !expiry.needs_refresh(now);
         match self {
-            Self::Valid if !session.needs_refresh(now) => session.access_token.clone(),
-            Self::Fresh => session.recent_access_token(now).cloned(),
-            Self::Valid => None,
+            Self::Valid => valid,
+            Self::Fresh => valid && expiry.recently_issued(now),
         }
     }
 
@@ -167,9 +174,45 @@ impl Account {
         self.token(Want::Fresh).await
     }
 
+    /// The critical path of a refresh is one keychain read (with the client secret read beside
+    /// it), one POST and one keychain write. Whether a refresh is due is first judged from the
+    /// token-free cached summary, so a due refresh takes the cross-process lock before reading
+    /// the session, and reads it once, under the lock.
     async fn token(&self, want: Want) -> Result<AccessToken, AuthError> {
         let mut gate = self.gate.lock().await;
         let now = now_unix();
+        self.save_unsaved(&mut gate).await?;
+        if let Some(token) = gate.session.as_ref().and_then(|s| want.reuse(s, now)) {
+            return Ok(token);
+        }
+        let backing_off = gate.backoff.remaining(now);
+        if backing_off.is_some() || !self.refresh_looks_due(want, now) {
+            let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
+            if let Some(token) = want.reuse(&session, now) {
+                gate.session = Some(session);
+                return Ok(token);
+            }
+            if let Some(wait) = backing_off {
+                let error = AuthError::RateLimited {
+                    retry_after: Some(wait),
+                };
+                return want.fallback(&session, now, error);
+            }
+        }
+        let _cross_process = lock::acquire(self.lock_path()).await?;
+        // Under the lock: another process may have refreshed (and rotated) while we waited.
+        // The client secret, when the flow needs one, is read beside the session.
+        let (session, _) = tokio::join!(self.load_session(), self.token_client());
+        let session = session?.ok_or(AuthError::NotSignedIn)?;
+        if let Some(token) = want.reuse(&session, now) {
+            gate.session = Some(session);
+            return Ok(token);
+        }
+        self.refresh_locked(&mut gate, session, now, want).await
+    }
+
+    /// A refreshed session the keychain refused earlier is saved before anything else.
+    async fn save_unsaved(&self, gate: &mut Gate) -> Result<(), AuthError> {
         if gate.unsaved {
             if let Some(session) = &gate.session {
                 self.vault.save_session(session).await?;
@@ -177,28 +220,17 @@ impl Account {
             }
             gate.unsaved = false;
         }
-        if let Some(token) = gate.session.as_ref().and_then(|s| want.reuse(s, now)) {
-            return Ok(token);
-        }
-        let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
-        if let Some(token) = want.reuse(&session, now) {
-            gate.session = Some(session);
-            return Ok(token);
-        }
-        if let Some(wait) = gate.backoff.remaining(now) {
-            let error = AuthError::RateLimited {
-                retry_after: Some(wait),
-            };
-            return want.fallback(&session, now, error);
-        }
-        let _cross_process = lock::acquire(self.lock_path()).await?;
-        // Another process may have refreshed (and rotated) while we waited for the lock.
-        let session = self.load_session().await?.ok_or(AuthError::NotSignedIn)?;
-        if let Some(token) = want.reuse(&session, now) {
-            gate.session = Some(session);
-            return Ok(token);
-        }
-        self.refresh_locked(&mut gate, session, now, want).await
+        Ok(())
+    }
+
+    /// Judged from the cached summary alone (no keychain): would the stored token be replaced?
+    /// No summary, or one of another client, counts as due; the keychain answer under the lock
+    /// corrects a stale summary either way.
+    fn refresh_looks_due(&self, want: Want, now: u64) -> bool {
+        self.cache
+            .summary()
+            .filter(|s| s.client_id == self.config.client_id.as_str())
+            .is_none_or(|summary| !want.keeps(&summary.expiry(), now))
     }
 
     async fn refresh_locked(
@@ -263,9 +295,8 @@ impl Account {
         }
     }
 
-    /// Takes a just-stored session as the current one (after sign-in).
+    /// Takes a just-stored session as the current one (after sign-in; its summary is written).
     pub(super) async fn remember(&self, session: StoredSession) {
-        self.note_summary(&session);
         let mut gate = self.gate.lock().await;
         *gate = Gate {
             session: Some(session),

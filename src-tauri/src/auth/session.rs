@@ -93,14 +93,6 @@ impl StoredSession {
             .filter(|_| self.expiry().usable(now))
     }
 
-    /// The access token if it was issued within the last minute and is not yet due for a
-    /// refresh (`token --fresh` reuses it: someone else already replaced the rejected one).
-    pub fn recent_access_token(&self, now: u64) -> Option<&AccessToken> {
-        self.access_token
-            .as_ref()
-            .filter(|_| self.expiry().recently_issued(now) && !self.needs_refresh(now))
-    }
-
     /// The same session without a single secret (cached on disk for an instant status).
     pub fn summary(&self) -> super::cache::SessionSummary {
         super::cache::SessionSummary {

@@ -9,7 +9,8 @@ use super::{open_account, report, text, EXIT_OK};
 use crate::auth::credentials::{self, SecretChange};
 use crate::auth::secret::ClientSecret;
 use crate::auth::{
-    Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SystemBrowser,
+    Account, AuthError, Browser, CancelHandle, NoBrowser, Overrides, SignInObserver, SignInOutcome,
+    SystemBrowser,
 };
 use crate::inert::{self, DESCRIPTION};
 
@@ -17,6 +18,8 @@ use crate::inert::{self, DESCRIPTION};
 struct Terminal {
     /// `--no-browser`: nothing is opened, the person opens the link.
     opens_browser: bool,
+    /// Where the grant went, for the answer.
+    keychain: String,
 }
 
 impl SignInObserver for Terminal {
@@ -33,6 +36,23 @@ impl SignInObserver for Terminal {
     fn browser_failed(&self, error: &str) {
         let error = inert::line(error, DESCRIPTION);
         eprintln!("(Could not open a browser: {error}. Open the link above by hand.)");
+    }
+
+    /// The answer as soon as the grant is stored: the cached files are written after it.
+    fn signed_in(&self, outcome: &SignInOutcome) {
+        let who = outcome
+            .profile
+            .as_ref()
+            .map(text::who)
+            .unwrap_or_else(|| "your Spotify account".into());
+        println!("Signed in as {who}.");
+        eprintln!(
+            "Scopes: {}. The grant is stored in the system keychain ({}).",
+            text::scopes(&outcome.scopes),
+            inert::line(&self.keychain, DESCRIPTION)
+        );
+        // Scripts reading stdout get the line now, not at exit.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
     }
 }
 
@@ -57,20 +77,10 @@ async fn login(args: LoginArgs) -> Result<u8, AuthError> {
     let cancel = CancelHandle::new();
     let terminal = Terminal {
         opens_browser: !args.no_browser,
+        keychain: account.vault().describe(),
     };
     let sign_in = account.sign_in(browser, &terminal, &cancel);
-    let outcome = until_interrupted(sign_in, &cancel).await?;
-    let who = outcome
-        .profile
-        .as_ref()
-        .map(text::who)
-        .unwrap_or_else(|| "your Spotify account".into());
-    println!("Signed in as {who}.");
-    eprintln!(
-        "Scopes: {}. The grant is stored in the system keychain ({}).",
-        text::scopes(&outcome.scopes),
-        inert::line(&account.vault().describe(), DESCRIPTION)
-    );
+    until_interrupted(sign_in, &cancel).await?;
     Ok(EXIT_OK)
 }
 
