@@ -14,7 +14,7 @@ use serde_json::json;
 use spotkey::app::Connection;
 use spotkey::auth::session::now_unix;
 use support::app::{app as desktop, App};
-use support::cli_user::{login_without_browser, run};
+use support::cli_user::{login_with_input, login_without_browser, run};
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
@@ -250,5 +250,58 @@ async fn after_a_login_in_a_terminal_the_app_renews_that_session_when_due() {
     })
     .await;
     refresher.abort();
+    follower.abort();
+}
+
+/// The CLI without the test's client ID in the environment: the settings file decides.
+fn cli_by_settings(fake: &FakeSpotify, home: &TestHome, args: &[&str]) -> std::process::Command {
+    let mut cmd = home.cli(fake);
+    cmd.env_remove("SPOTKEY_CLIENT_ID").args(args);
+    cmd
+}
+
+async fn wait_for_event(app: &App, what: &str, done: impl Fn(&serde_json::Value) -> bool) {
+    wait_until(what, FOLLOW_DEADLINE, || {
+        let events = app.recorder.events.lock().unwrap();
+        let last = events.last().and_then(|e| serde_json::from_str(e).ok());
+        last.is_some_and(|e| done(&e))
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_app_saved_or_forgotten_in_a_terminal_shows_in_the_window() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    // First run: no client ID anywhere, the window shows the setup.
+    let app = desktop(&home, &fake, None);
+    assert!(app.controller.publish().await.setup_needed);
+    let follower = tokio::spawn(app.controller.clone().follow_other_processes());
+
+    let save = [
+        "login",
+        "--no-browser",
+        "--client-id",
+        "test-client",
+        "--save",
+    ];
+    let login = login_with_input(cli_by_settings(&fake, &home, &save), None).await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    wait_for_event(&app, "the window shows the account signed in", |e| {
+        e["setup_needed"] == false && e["connection"] == "signed_in"
+    })
+    .await;
+
+    let forget = run(&mut cli_by_settings(
+        &fake,
+        &home,
+        &["logout", "--forget-app"],
+    ));
+    assert_eq!(forget.code, 0, "{}", forget.stderr);
+    wait_for_event(&app, "the window shows the setup again", |e| {
+        e["setup_needed"] == true
+    })
+    .await;
+    assert_eq!(fake.token_requests("refresh_token"), 0, "nothing refreshed");
     follower.abort();
 }
