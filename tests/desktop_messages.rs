@@ -8,10 +8,10 @@ mod support;
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
-use support::bare_bus::BareBus;
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
+use support::session_bus::SessionBus;
 
 const APPROVING_BROWSER: &str = "curl -s -L -o /dev/null";
 
@@ -55,10 +55,10 @@ async fn wait_until_an_attempt_ended(app: &Desktop) {
 async fn a_missing_keychain_is_one_clear_sentence_without_dbus_text() {
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let bus = BareBus::start(&home);
+    // A private bus with no Secret Service on it, and none that can be started on demand.
+    let bus = SessionBus::start();
     let mut env = env(&home, &fake);
-    let (key, value) = bus.env();
-    env.push((key.into(), value));
+    env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address().into()));
     let app = Desktop::launch(env, &[]).await;
 
     let sentence = "No system keychain is running";

@@ -379,11 +379,18 @@ impl TauriDriver {
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let attempt = ClientBuilder::rustls()
-                .expect("rustls for the WebDriver client")
+            let mut builder = ClientBuilder::rustls().expect("rustls for the WebDriver client");
+            let attempt = builder
                 .capabilities(capabilities.clone())
-                .connect(&self.url)
-                .await;
+                .connect(&self.url);
+            // A driver that took the request but never answers (an app that never showed a
+            // window) must fail the test, not hold the whole run until CI's limit.
+            let Ok(attempt) = tokio::time::timeout(SESSION_ANSWER, attempt).await else {
+                panic!(
+                    "the WebDriver session request got no answer in {SESSION_ANSWER:?}\n--- tauri-driver log:\n{}",
+                    tail(&self.log)
+                );
+            };
             match attempt {
                 Ok(client) => return client,
                 Err(e) if Instant::now() > deadline => panic!(
@@ -395,6 +402,9 @@ impl TauriDriver {
         }
     }
 }
+
+/// The longest one session request may wait for its answer (a few seconds on a quiet machine).
+const SESSION_ANSWER: Duration = Duration::from_secs(120);
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {

@@ -3,8 +3,6 @@
 #![allow(dead_code)]
 pub mod app;
 #[cfg(target_os = "linux")]
-pub mod bare_bus;
-#[cfg(target_os = "linux")]
 pub mod bare_desktop;
 pub mod cli_user;
 #[cfg(target_os = "linux")]
