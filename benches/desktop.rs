@@ -116,6 +116,7 @@ async fn in_the_tray(env: &Env) -> Result<(), String> {
     }
     for _ in 0..RUNS {
         let app = Hidden::start(env).await?;
+        tokio::time::sleep(SETTLE).await;
         let left = app.processes();
         hidden.push(pss_mib(&left));
         if hidden.len() == 1 {
@@ -140,6 +141,7 @@ async fn idle(env: &Env) -> Result<(), String> {
     wakeup_report("(g) idle in the tray after closing the window", &counts);
     app.quit().await;
     let hidden = Hidden::start(env).await?;
+    tokio::time::sleep(SETTLE).await;
     let counts = measure::wakeups(&hidden.processes(), IDLE)?;
     wakeup_report("    idle in the tray, started --hidden", &counts);
     Ok(())

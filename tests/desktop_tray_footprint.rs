@@ -99,9 +99,16 @@ async fn idle_in_the_tray_no_thread_wakes_on_a_timer() {
     let app = Hidden::start(&home.env(&fake))
         .await
         .expect("spotkey --hidden");
+    // Two windows back to back, no settling time guessed: what start-up still does shows in
+    // the first only; a thread on a timer wakes in both.
+    let first = wakeups(&app.processes(), WINDOW).expect("count wake-ups with perf");
     let counts = wakeups(&app.processes(), WINDOW).expect("count wake-ups with perf");
     assert!(!counts.is_empty(), "perf saw no thread of spotkey at all");
-    let busy: Vec<_> = counts.iter().filter(|(_, n)| **n > MOST).collect();
+    let busy_in_first = |thread| first.get(thread).is_some_and(|n| *n > MOST);
+    let busy: Vec<_> = counts
+        .iter()
+        .filter(|(thread, n)| **n > MOST && busy_in_first(*thread))
+        .collect();
     assert!(
         busy.is_empty(),
         "idle for {WINDOW:?}, these threads woke more than {MOST} times: {busy:?}"

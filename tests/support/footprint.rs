@@ -154,12 +154,22 @@ impl Hidden {
         let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
         let child = spawn(program, xvfb.display(), env, &["--hidden"])?;
         let mut hidden = Hidden { child, _xvfb: xvfb };
-        // Start-up (the silent check, the tray) is over well within this; memory has settled.
-        tokio::time::sleep(Duration::from_secs(6)).await;
+        // Up once it owns its single-instance name on the session bus (the app's own bus, or
+        // the one the test environment gives every process).
+        let address = env
+            .iter()
+            .find(|(k, _)| *k == "DBUS_SESSION_BUS_ADDRESS")
+            .and_then(|(_, v)| v.to_str().map(str::to_string))
+            .or_else(|| std::env::var("DBUS_SESSION_BUS_ADDRESS").ok())
+            .ok_or("no DBUS_SESSION_BUS_ADDRESS: run inside scripts/test-env.sh")?;
+        let up = tokio::task::spawn_blocking(move || {
+            super::session_bus::wait_for_single_instance(&address, Duration::from_secs(30))
+        });
+        let up = up.await.map_err(|e| e.to_string()).and_then(|r| r);
         match hidden.child.try_wait() {
             // E.g. another spotkey on the same session bus took it over (single instance).
             Ok(Some(status)) => Err(format!("spotkey --hidden exited at start ({status})")),
-            _ => Ok(hidden),
+            _ => up.map(|()| hidden),
         }
     }
 

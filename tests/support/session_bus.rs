@@ -62,22 +62,32 @@ impl SessionBus {
     /// Waits until a spotkey on this bus is up and reachable by a second launch (the
     /// single-instance name it owns is on the bus).
     pub fn wait_for_single_instance(&self, timeout: Duration) {
-        let conn = Connection::new_address(self.address()).expect("connect to the private bus");
-        let bus = conn.with_proxy("org.freedesktop.DBus", "/", Duration::from_secs(5));
-        let deadline = Instant::now() + timeout;
-        loop {
-            let names: Result<(Vec<String>,), _> =
-                bus.method_call("org.freedesktop.DBus", "ListNames", ());
-            let names = names.map(|(n,)| n).unwrap_or_default();
-            if names.iter().any(|n| n.ends_with(".SingleInstance")) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no spotkey on the bus: {names:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        if let Err(e) = wait_for_single_instance(self.address(), timeout) {
+            panic!("{e}");
         }
+    }
+}
+
+/// Waits until a spotkey on the bus at `address` owns its single-instance name (it is up and
+/// reachable by a second launch), for at most `timeout`.
+pub fn wait_for_single_instance(address: &str, timeout: Duration) -> Result<(), String> {
+    let conn =
+        Connection::new_address(address).map_err(|e| format!("connect to {address}: {e}"))?;
+    let bus = conn.with_proxy("org.freedesktop.DBus", "/", Duration::from_secs(5));
+    let deadline = Instant::now() + timeout;
+    loop {
+        let names: Result<(Vec<String>,), _> =
+            bus.method_call("org.freedesktop.DBus", "ListNames", ());
+        let names = names.map(|(n,)| n).unwrap_or_default();
+        if names.iter().any(|n| n.ends_with(".SingleInstance")) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "no spotkey on the bus after {timeout:?}: {names:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
