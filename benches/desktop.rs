@@ -20,7 +20,7 @@ use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::CancelHandle;
 use support::desktop::Desktop;
 use support::fake_spotify::FakeSpotify;
-use support::footprint::{self as measure, app_only, names, pss_mib, Hidden, Wakeups};
+use support::footprint::{self as measure, app_only, pss_mib, Hidden, Wakeups};
 use support::home::TestHome;
 use support::user::ScriptedUser;
 use tray::{Env, SETTLE};
@@ -78,20 +78,41 @@ fn main() -> ExitCode {
 
 /// (e) and (f): first paints of spotkey and hello-world, and their memory once painted.
 async fn paint_and_memory(spotkey: &Path, env: &Env) {
-    let (page, _) = first_paints(spotkey, env, "spotkey", false).await;
+    let page = first_paints(spotkey, env, "spotkey", false).await;
     report(
         "    start -> page painted, before the status (spotkey)",
-        &page,
+        &page.seen,
     );
-    let (ours, our_mib) = first_paints(spotkey, env, "Fake User", true).await;
-    report("(e) start -> account status painted (spotkey)", &ours);
+    let ours = first_paints(spotkey, env, "Fake User", true).await;
     let hello = hello_window(spotkey);
-    let (baseline, hello_mib) = first_paints(&hello, env, "Hello, world", true).await;
-    report("    start -> page painted (hello-world Tauri)", &baseline);
+    let baseline = first_paints(&hello, env, "Hello, world", true).await;
+    report(
+        "(e) start -> account status painted (spotkey)",
+        &ours.painted,
+    );
+    report(
+        "    start -> page painted (hello-world Tauri)",
+        &baseline.painted,
+    );
     println!(
         "    ratio spotkey/hello-world medians: {:.2}",
-        median(&ours).as_secs_f64() / median(&baseline).as_secs_f64()
+        median(&ours.painted).as_secs_f64() / median(&baseline.painted).as_secs_f64()
     );
+    // What a WebDriver client sees: it gets the page only after `load`, which can trail the
+    // first paint (the figure earlier versions of this bench reported as (e)).
+    report(
+        "    start -> status seen over WebDriver (spotkey)",
+        &ours.seen,
+    );
+    report(
+        "    start -> text seen over WebDriver (hello-world)",
+        &baseline.seen,
+    );
+    println!(
+        "    ratio spotkey/hello-world medians: {:.2}",
+        median(&ours.seen).as_secs_f64() / median(&baseline.seen).as_secs_f64()
+    );
+    let (our_mib, hello_mib) = (ours.mib, baseline.mib);
     mib_report("(f) PSS, window open (spotkey)", &our_mib);
     mib_report("    PSS, window open (hello-world)", &hello_mib);
     println!(
@@ -109,7 +130,7 @@ async fn in_the_tray(env: &Env) -> Result<(), String> {
         let left = app_only(app.processes());
         closed.push(pss_mib(&left));
         if closed.len() == 1 {
-            println!("    in the tray after closing: {}", names(&left));
+            println!("    in the tray after closing: {}", each_pss(&left));
         }
         reopened.push(tray::reopen(&app, env)?);
         app.quit().await;
@@ -120,7 +141,7 @@ async fn in_the_tray(env: &Env) -> Result<(), String> {
         let left = app.processes();
         hidden.push(pss_mib(&left));
         if hidden.len() == 1 {
-            println!("    in the tray with --hidden: {}", names(&left));
+            println!("    in the tray with --hidden: {}", each_pss(&left));
         }
     }
     mib_report("(f') PSS in the tray after closing the window", &closed);
@@ -193,14 +214,21 @@ const TIMELINE_NAMES: [&str; 8] = [
     "subresources requested",
 ];
 
+/// One program's cold starts.
+struct Paints {
+    /// Launch → the page's first contentful paint, or its status mark if that came later
+    /// (WebKit's own clocks: the page's time origin against the launch time).
+    painted: Vec<Duration>,
+    /// Launch → the text read back over WebDriver (which waits for the page's `load`).
+    seen: Vec<Duration>,
+    /// PSS of the app's processes once settled, with `memory`.
+    mib: Vec<f64>,
+}
+
 /// Cold starts until `shows` is painted; with `memory`, also the PSS once it settled.
-async fn first_paints(
-    program: &Path,
-    env: &Env,
-    shows: &str,
-    memory: bool,
-) -> (Vec<Duration>, Vec<f64>) {
+async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> Paints {
     let (mut samples, mut mib) = (Vec::with_capacity(RUNS), Vec::new());
+    let mut painted = Vec::with_capacity(RUNS);
     let mut timelines = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
@@ -222,6 +250,11 @@ async fn first_paints(
             if t.len() == 9 {
                 t[0] -= launched_unix_ms;
                 t.remove(8);
+                // The status mark is -1 on a page without one (hello-world).
+                let paint = t[0] + t[5].max(t[6]);
+                if t[0] >= 0.0 && t[5] >= 0.0 && paint.is_finite() {
+                    painted.push(Duration::from_secs_f64(paint / 1000.0));
+                }
                 timelines.push(t);
             }
         }
@@ -232,7 +265,7 @@ async fn first_paints(
                 println!(
                     "    {} with its window open: {}",
                     program.display(),
-                    names(&open)
+                    each_pss(&open)
                 );
             }
             mib.push(pss_mib(&open));
@@ -240,7 +273,31 @@ async fn first_paints(
         app.quit().await;
     }
     print_timeline(&timelines);
-    (samples, mib)
+    if painted.len() < samples.len() {
+        println!(
+            "    {}: the page's clocks were unreadable in {} of {} runs",
+            program.display(),
+            samples.len() - painted.len(),
+            samples.len()
+        );
+    }
+    if painted.is_empty() {
+        painted.clone_from(&samples);
+    }
+    Paints {
+        painted,
+        seen: samples,
+        mib,
+    }
+}
+
+/// "name 12 MiB, …": where the memory is, process by process.
+fn each_pss(processes: &[(u32, String)]) -> String {
+    let each: Vec<String> = processes
+        .iter()
+        .map(|p| format!("{} {:.0} MiB", p.1, pss_mib(std::slice::from_ref(p))))
+        .collect();
+    each.join(", ")
 }
 
 fn print_timeline(timelines: &[Vec<f64>]) {

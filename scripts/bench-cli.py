@@ -16,7 +16,8 @@ unlocked GNOME Keyring): `make bench-cli`. Public tools only: python3, secret-to
            pointed at the fake without patching its source.
 Peak RSS: GNU time's %M of 3 extra runs each, the largest (time forks from a small process,
 so a forked parent's size cannot leak into the figure as it does with wait4 here)."""
-import argparse, os, re, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, os, re, socket, statistics, subprocess, sys, tempfile, threading, time
+import urllib.error, urllib.request
 
 LINK = re.compile(r"(https?://\S+/authorize\?\S+)")
 
@@ -39,7 +40,7 @@ def run_once(argv, env, follow_link=False):
             if follow_link and link and not followed:
                 # The browser: the fake approves at once and redirects to the loopback listener.
                 followed = True
-                urllib.request.urlopen(link.group(1), timeout=10).read()
+                browse(link.group(1))
     reader = threading.Thread(target=read)
     reader.start()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -47,6 +48,35 @@ def run_once(argv, env, follow_link=False):
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
     return elapsed, usage.ru_maxrss, proc.returncode, "".join(lines)
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+_no_redirect = urllib.request.build_opener(_NoRedirect)
+
+def browse(link, deadline_s=10.0):
+    """What a browser does with the sign-in link against the auto-approving fake: GET it, then
+    the redirect to the loopback listener. A peer may print its link before its listener is
+    bound (rspotify does), so the loopback hop is retried on "connection refused" until the
+    deadline; retries are 1 ms apart, so a peer loses at most that to them."""
+    try:
+        _no_redirect.open(link, timeout=10).read()
+        sys.exit(f"the fake answered the sign-in link without a redirect: {link}")
+    except urllib.error.HTTPError as answer:
+        if answer.code not in (302, 303, 307):
+            raise
+        callback = answer.headers["Location"]
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            urllib.request.urlopen(callback, timeout=10).read()
+            return
+        except urllib.error.URLError as e:
+            refused = isinstance(e.reason, ConnectionRefusedError)
+            if not refused or time.monotonic() > end:
+                raise
+            time.sleep(0.001)
 
 def peak_rss_kib(argv, env, follow_link):
     with tempfile.NamedTemporaryFile("r") as out:
@@ -132,8 +162,7 @@ def main():
     parser.add_argument("--peer", default=None, help="a whole-sign-in peer command (shell words)")
     parser.add_argument("--rspotify", default="benches/peers/target/release/rspotify-login",
                         help="rspotify's sign-in peer (skipped with a note when missing)")
-    # Opt-in: its first run here ended with the follow-up request refused (not yet explained).
-    parser.add_argument("--floor", default=None,
+    parser.add_argument("--floor", default="benches/peers/target/release/floor-login",
                         help="benches/peers/target/release/floor-login: the whole-process floor")
     parser.add_argument("--then", default=None,
                         help="instead of the figures: run this shell command signed in, with "
@@ -166,7 +195,7 @@ def main():
             floor = [os.path.abspath(args.floor), accounts, "bench-client", "spotkey-bench-floor"]
             compare("login", login, floor, args.runs, env, follow_a=True, follow_b=True)
         else:
-            print("login   floor: not run (--floor benches/peers/target/release/floor-login)")
+            print(f"login   floor not built ({args.floor}): `make bench-cli` builds it")
         if os.path.exists(args.rspotify):
             compare("login", login, rspotify_login(args.rspotify, accounts, api, home), args.runs,
                     env, follow_a=True, follow_b=True)

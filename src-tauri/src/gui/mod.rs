@@ -4,6 +4,8 @@ mod after_close;
 mod commands;
 mod sink;
 mod startup;
+#[cfg(target_os = "linux")]
+mod theme;
 mod tray;
 #[cfg(target_os = "linux")]
 mod tray_host;
@@ -92,6 +94,8 @@ pub fn run(hidden: bool) -> ExitCode {
             let controller = start_controller(app.handle(), paths);
             app.manage(tray_host);
             quit_when_the_tray_goes(app.handle().clone());
+            #[cfg(target_os = "linux")]
+            theme::follow(app.handle().clone());
             let start_hidden = start == StartAction::StayInTray;
             // The window first: WebKit's processes start while the tray is built.
             if !start_hidden {
