@@ -124,5 +124,11 @@ async fn a_hostile_body_is_inert_and_pretty_on_a_terminal() {
         assert!(ours.iter().any(|sgr| rest.starts_with(sgr)), "a foreign escape at {:?}", &rest[..rest.len().min(12)]);
     }
     assert!(!coloured.stdout.contains('\u{9b}') && !coloured.stdout.contains('\u{202E}'));
-    assert_no_secret(&fake, &[&plain, &coloured]);
+
+    let pages = on_a_terminal(&home, &fake, false, "--paginate '/me/playlists?limit=2'");
+    assert_eq!(pages.code, 0, "{}", pages.stdout);
+    let array: serde_json::Value = serde_json::from_str(&pages.stdout.replace('\r', "")).unwrap();
+    assert_eq!(array.as_array().map(Vec::len), Some(5), "{}", pages.stdout);
+    assert!(pages.stdout.starts_with("[\r\n  {\r\n    \""), "pretty: {:?}", pages.stdout);
+    assert_no_secret(&fake, &[&plain, &coloured, &pages]);
 }
