@@ -29,10 +29,11 @@ async fn an_early_401_gets_exactly_one_refresh_and_one_retry() {
     let before = fake.api_requests("GET", "/v1/me").len();
 
     let mut cmd = home.cli(&fake);
-    cmd.env("SPOTKEY_LOG", "debug");
+    cmd.env("SPOTKEY_LOG", "trace");
     let out = api_with(cmd, &["/me"], b"");
 
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"), "logging was on");
     assert_eq!(json_of(&out.stdout)["id"], "fakeuser");
     assert_eq!(fake.token_requests("refresh_token"), 1);
     let calls = fake.api_requests("GET", "/v1/me").len() - before;
@@ -213,6 +214,42 @@ async fn an_http_error_exits_2_with_the_status_and_spotifys_message() {
     assert_eq!(out.code, 2);
     assert_eq!(the_error_line(&out), "spotkey: Spotify answered HTTP 400 (Bad Request): Invalid limit");
     assert_no_secret(&fake, &[&out]);
+}
+
+#[tokio::test]
+async fn a_refresh_spotify_refuses_signs_out_with_exit_1() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    signed_in(&fake, &home).await;
+    fake.invalidate_access_tokens();
+    fake.revoke_refresh_tokens();
+
+    let out = api(&home, &fake, &["/me"]);
+
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(the_error_line(&out).contains("spotkey login"), "{}", out.stderr);
+    assert_eq!(run(home.cli(&fake).arg("token")).code, 1, "signed out for good");
+    assert_no_secret(&fake, &[&out]);
+}
+
+#[tokio::test]
+async fn a_dropped_or_silent_connection_exits_2_with_one_line() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    signed_in(&fake, &home).await;
+    fake.push_api_fault(Fault::DropConnection);
+    let dropped = api(&home, &fake, &["/me/playlists"]);
+    assert_eq!(dropped.code, 2, "{}", dropped.stderr);
+    assert!(the_error_line(&dropped).contains("could not reach the Spotify Web API"));
+
+    // Longer than the 15 s deadline of one request, shorter than the test's patience.
+    fake.push_api_fault(Fault::Hang(std::time::Duration::from_secs(40)));
+    let started = Instant::now();
+    let silent = api(&home, &fake, &["/me/playlists"]);
+    assert_eq!(silent.code, 2, "{}", silent.stderr);
+    assert!(the_error_line(&silent).contains("timed out"), "{}", silent.stderr);
+    assert!(started.elapsed().as_secs() < 35, "the deadline held: {:?}", started.elapsed());
+    assert_no_secret(&fake, &[&dropped, &silent]);
 }
 
 #[test]
