@@ -16,7 +16,9 @@ fn json_of(stdout: &str) -> Value {
 }
 
 fn names(items: &Value) -> Vec<&str> {
-    let items = items.as_array().unwrap_or_else(|| panic!("an array: {items}"));
+    let items = items
+        .as_array()
+        .unwrap_or_else(|| panic!("an array: {items}"));
     items.iter().map(|i| i["name"].as_str().unwrap()).collect()
 }
 
@@ -33,7 +35,10 @@ async fn an_early_401_gets_exactly_one_refresh_and_one_retry() {
     let out = api_with(cmd, &["/me"], b"");
 
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"), "logging was on");
+    assert!(
+        out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"),
+        "logging was on"
+    );
     assert_eq!(json_of(&out.stdout)["id"], "fakeuser");
     assert_eq!(fake.token_requests("refresh_token"), 1);
     let calls = fake.api_requests("GET", "/v1/me").len() - before;
@@ -54,7 +59,10 @@ async fn a_second_401_ends_with_spotifys_message_and_no_more_refreshes() {
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     let line = the_error_line(&out);
-    assert!(line.contains("HTTP 401") && line.contains("Unauthorized"), "{line}");
+    assert!(
+        line.contains("HTTP 401") && line.contains("Unauthorized"),
+        "{line}"
+    );
     assert_eq!(fake.token_requests("refresh_token"), 1);
     assert_eq!(fake.api_requests("GET", "/v1/me").len() - before, 2);
     assert_no_secret(&fake, &[&out]);
@@ -71,8 +79,17 @@ async fn a_429_is_waited_out_as_retry_after_asks_and_stderr_says_so() {
     let out = api(&home, &fake, &["/me/playlists"]);
 
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(started.elapsed().as_millis() >= 1000, "waited {:?}", started.elapsed());
-    assert!(out.stderr.contains("Spotify asks to wait 1 s (rate limit); retrying"), "{}", out.stderr);
+    assert!(
+        started.elapsed().as_millis() >= 1000,
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert!(
+        out.stderr
+            .contains("Spotify asks to wait 1 s (rate limit); retrying"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(json_of(&out.stdout)["total"], 5);
     assert_eq!(fake.api_requests("GET", "/v1/me/playlists").len(), 2);
     assert_no_secret(&fake, &[&out]);
@@ -90,7 +107,11 @@ async fn a_long_or_unusable_retry_after_says_when_to_try_again_without_waiting()
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(started.elapsed().as_secs() < 30, "it did not wait 3000 s");
-    assert!(the_error_line(&out).contains("try again in 3000 s"), "{}", out.stderr);
+    assert!(
+        the_error_line(&out).contains("try again in 3000 s"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(fake.api_requests("GET", "/v1/me/playlists").len(), 1);
     assert_no_secret(&fake, &[&out]);
 }
@@ -111,7 +132,11 @@ async fn server_errors_are_retried_briefly_then_reported() {
     }
     let gave_up = api(&home, &fake, &["/me/playlists"]);
     assert_eq!(gave_up.code, 2, "{}", gave_up.stderr);
-    assert!(the_error_line(&gave_up).contains("HTTP 502"), "{}", gave_up.stderr);
+    assert!(
+        the_error_line(&gave_up).contains("HTTP 502"),
+        "{}",
+        gave_up.stderr
+    );
     assert_eq!(fake.api_requests("GET", "/v1/me/playlists").len(), 3 + 4);
     assert_no_secret(&fake, &[&recovered, &gave_up]);
 }
@@ -126,7 +151,10 @@ async fn paginate_prints_every_page_as_one_array_in_order() {
 
     assert_eq!(out.code, 0, "{}", out.stderr);
     let all = json_of(&out.stdout);
-    assert_eq!(names(&all), ["Morning", "Focus", "Running", "Dinner", "Late night"]);
+    assert_eq!(
+        names(&all),
+        ["Morning", "Focus", "Running", "Dinner", "Late night"]
+    );
     assert_eq!(fake.api_requests("GET", "/v1/me/playlists").len(), 3);
     assert_no_secret(&fake, &[&out]);
 }
@@ -137,15 +165,53 @@ async fn paginate_follows_nested_search_lists_and_cursor_pages() {
     let home = TestHome::new();
     signed_in(&fake, &home).await;
 
-    let search = api(&home, &fake, &["--paginate", "-X", "GET", "/search", "-f", "q=abba", "-f", "type=track,artist", "-f", "limit=2"]);
+    let search = api(
+        &home,
+        &fake,
+        &[
+            "--paginate",
+            "-X",
+            "GET",
+            "/search",
+            "-f",
+            "q=abba",
+            "-f",
+            "type=track,artist",
+            "-f",
+            "limit=2",
+        ],
+    );
     assert_eq!(search.code, 0, "{}", search.stderr);
     let found = json_of(&search.stdout);
-    assert_eq!(names(&found), ["Abba", "Abba Tribute", "Abbey", "Waterloo", "SOS", "Mamma Mia"]);
+    assert_eq!(
+        names(&found),
+        [
+            "Abba",
+            "Abba Tribute",
+            "Abbey",
+            "Waterloo",
+            "SOS",
+            "Mamma Mia"
+        ]
+    );
 
-    let following = api(&home, &fake, &["--paginate", "/me/following?type=artist&limit=2"]);
+    let following = api(
+        &home,
+        &fake,
+        &["--paginate", "/me/following?type=artist&limit=2"],
+    );
     assert_eq!(following.code, 0, "{}", following.stderr);
     let artists = json_of(&following.stdout);
-    assert_eq!(names(&artists), ["Ada Band", "Byte Choir", "Cache Miss", "Deadlock", "Endianness"]);
+    assert_eq!(
+        names(&artists),
+        [
+            "Ada Band",
+            "Byte Choir",
+            "Cache Miss",
+            "Deadlock",
+            "Endianness"
+        ]
+    );
     assert_eq!(fake.api_requests("GET", "/v1/me/following").len(), 3);
     assert_no_secret(&fake, &[&search, &following]);
 }
@@ -158,25 +224,78 @@ async fn fields_and_input_reach_spotify_exactly() {
     let description = home.root().join("description.txt");
     std::fs::write(&description, "for \"running\"\nfast").unwrap();
 
-    let play = api(&home, &fake, &["-X", "PUT", "/me/player/play", "-f", "uris[]=spotify:track:1", "-f", "uris[]=spotify:track:2"]);
-    assert_eq!((play.code, play.stdout.as_str()), (0, ""), "{}", play.stderr);
+    let play = api(
+        &home,
+        &fake,
+        &[
+            "-X",
+            "PUT",
+            "/me/player/play",
+            "-f",
+            "uris[]=spotify:track:1",
+            "-f",
+            "uris[]=spotify:track:2",
+        ],
+    );
+    assert_eq!(
+        (play.code, play.stdout.as_str()),
+        (0, ""),
+        "{}",
+        play.stderr
+    );
     let sent = &fake.api_requests("PUT", "/v1/me/player/play")[0];
-    assert_eq!(serde_json::from_slice::<Value>(&sent.body).unwrap(), json!({"uris": ["spotify:track:1", "spotify:track:2"]}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&sent.body).unwrap(),
+        json!({"uris": ["spotify:track:1", "spotify:track:2"]})
+    );
     assert_eq!(sent.headers["content-type"], "application/json");
 
     let field = format!("description=@{}", description.display());
-    let create = api(&home, &fake, &["/users/fakeuser/playlists", "-f", "name=Mix", "-F", "public=false", "-F", &field]);
+    let create = api(
+        &home,
+        &fake,
+        &[
+            "/users/fakeuser/playlists",
+            "-f",
+            "name=Mix",
+            "-F",
+            "public=false",
+            "-F",
+            &field,
+        ],
+    );
     assert_eq!(create.code, 0, "{}", create.stderr);
     let sent = &fake.api_requests("POST", "/v1/users/fakeuser/playlists")[0];
     let expected = json!({"name": "Mix", "public": false, "description": "for \"running\"\nfast"});
-    assert_eq!(serde_json::from_slice::<Value>(&sent.body).unwrap(), expected);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&sent.body).unwrap(),
+        expected
+    );
     let created = json_of(&create.stdout);
-    assert_eq!((&created["name"], &created["public"], &created["description"]), (&expected["name"], &expected["public"], &expected["description"]));
+    assert_eq!(
+        (
+            &created["name"],
+            &created["public"],
+            &created["description"]
+        ),
+        (
+            &expected["name"],
+            &expected["public"],
+            &expected["description"]
+        )
+    );
 
     let input = br#"{"uris":["spotify:track:3"],"position_ms":0}"#;
-    let piped = api_with(home.cli(&fake), &["-X", "PUT", "/me/player/play", "--input", "-"], input);
+    let piped = api_with(
+        home.cli(&fake),
+        &["-X", "PUT", "/me/player/play", "--input", "-"],
+        input,
+    );
     assert_eq!(piped.code, 0, "{}", piped.stderr);
-    assert_eq!(fake.api_requests("PUT", "/v1/me/player/play")[1].body, input);
+    assert_eq!(
+        fake.api_requests("PUT", "/v1/me/player/play")[1].body,
+        input
+    );
     assert_no_secret(&fake, &[&play, &create, &piped]);
 }
 
@@ -188,7 +307,10 @@ async fn include_shows_the_status_and_headers_and_204_prints_nothing() {
 
     let included = api(&home, &fake, &["--include", "/me"]);
     assert_eq!(included.code, 0, "{}", included.stderr);
-    let (head, body) = included.stdout.split_once("\n\n").expect("a blank line after the head");
+    let (head, body) = included
+        .stdout
+        .split_once("\n\n")
+        .expect("a blank line after the head");
     assert!(head.starts_with("HTTP/1.1 200 OK\n"), "{head}");
     assert!(head.contains("content-type: application/json"), "{head}");
     assert_eq!(json_of(body)["id"], "fakeuser");
@@ -196,7 +318,10 @@ async fn include_shows_the_status_and_headers_and_204_prints_nothing() {
     let nothing = api(&home, &fake, &["/me/player/currently-playing"]);
     let paused = api(&home, &fake, &["-X", "PUT", "/me/player/pause"]);
     for out in [&nothing, &paused] {
-        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "", ""));
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (0, "", "")
+        );
     }
     let silent = api(&home, &fake, &["--silent", "/me"]);
     assert_eq!((silent.code, silent.stdout.as_str()), (0, ""));
@@ -212,7 +337,10 @@ async fn an_http_error_exits_2_with_the_status_and_spotifys_message() {
     let out = api(&home, &fake, &["/me/playlists?limit=99"]);
 
     assert_eq!(out.code, 2);
-    assert_eq!(the_error_line(&out), "spotkey: Spotify answered HTTP 400 (Bad Request): Invalid limit");
+    assert_eq!(
+        the_error_line(&out),
+        "spotkey: Spotify answered HTTP 400 (Bad Request): Invalid limit"
+    );
     assert_no_secret(&fake, &[&out]);
 }
 
@@ -227,8 +355,16 @@ async fn a_refresh_spotify_refuses_signs_out_with_exit_1() {
     let out = api(&home, &fake, &["/me"]);
 
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(the_error_line(&out).contains("spotkey login"), "{}", out.stderr);
-    assert_eq!(run(home.cli(&fake).arg("token")).code, 1, "signed out for good");
+    assert!(
+        the_error_line(&out).contains("spotkey login"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        run(home.cli(&fake).arg("token")).code,
+        1,
+        "signed out for good"
+    );
     assert_no_secret(&fake, &[&out]);
 }
 
@@ -247,8 +383,16 @@ async fn a_dropped_or_silent_connection_exits_2_with_one_line() {
     let started = Instant::now();
     let silent = api(&home, &fake, &["/me/playlists"]);
     assert_eq!(silent.code, 2, "{}", silent.stderr);
-    assert!(the_error_line(&silent).contains("timed out"), "{}", silent.stderr);
-    assert!(started.elapsed().as_secs() < 35, "the deadline held: {:?}", started.elapsed());
+    assert!(
+        the_error_line(&silent).contains("timed out"),
+        "{}",
+        silent.stderr
+    );
+    assert!(
+        started.elapsed().as_secs() < 35,
+        "the deadline held: {:?}",
+        started.elapsed()
+    );
     assert_no_secret(&fake, &[&dropped, &silent]);
 }
 

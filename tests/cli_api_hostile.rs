@@ -26,9 +26,20 @@ async fn a_next_link_to_another_host_is_refused_and_that_host_hears_nothing() {
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     let line = the_error_line(&out);
-    assert!(line.contains("refused") && line.contains(&other.accounts_url()), "{line}");
-    assert!(other.requests().is_empty(), "the other host got {:?}", other.requests());
-    assert!(!out.stdout.trim_end().ends_with(']'), "a partial list is not closed: {}", out.stdout);
+    assert!(
+        line.contains("refused") && line.contains(&other.accounts_url()),
+        "{line}"
+    );
+    assert!(
+        other.requests().is_empty(),
+        "the other host got {:?}",
+        other.requests()
+    );
+    assert!(
+        !out.stdout.trim_end().ends_with(']'),
+        "a partial list is not closed: {}",
+        out.stdout
+    );
     assert_no_secret(&fake, &[&out]);
 }
 
@@ -44,9 +55,20 @@ async fn a_redirect_to_another_host_is_refused_and_that_host_hears_nothing() {
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     let line = the_error_line(&out);
-    assert!(line.contains("refused") && line.contains("redirected"), "{line}");
-    assert!(other.requests().is_empty(), "the other host got {:?}", other.requests());
-    assert_eq!(fake.api_requests("GET", "/v1/me/playlists").len(), 1, "not retried either");
+    assert!(
+        line.contains("refused") && line.contains("redirected"),
+        "{line}"
+    );
+    assert!(
+        other.requests().is_empty(),
+        "the other host got {:?}",
+        other.requests()
+    );
+    assert_eq!(
+        fake.api_requests("GET", "/v1/me/playlists").len(),
+        1,
+        "not retried either"
+    );
     assert_no_secret(&fake, &[&out]);
 }
 
@@ -59,7 +81,11 @@ async fn a_url_or_header_that_would_leak_the_token_is_refused_before_sending() {
     let seen = fake.requests().len();
 
     let elsewhere = api(&home, &fake, &[&format!("{}/me", other.api_url())]);
-    let outside = api(&home, &fake, &[&format!("{}/api/token", fake.accounts_url())]);
+    let outside = api(
+        &home,
+        &fake,
+        &[&format!("{}/api/token", fake.accounts_url())],
+    );
     let climbing = api(&home, &fake, &["/v1/../api/token"]);
     let header = api(&home, &fake, &["-H", "Authorization: Bearer mine", "/me"]);
     let host = api(&home, &fake, &["-H", "Host: elsewhere.example", "/me"]);
@@ -94,7 +120,9 @@ async fn a_hostile_body_is_raw_through_a_pipe() {
 fn on_a_terminal(home: &TestHome, fake: &FakeSpotify, colour: bool, args: &str) -> Finished {
     let mut cmd = Command::new("script");
     let command = format!("{} api {args}", env!("CARGO_BIN_EXE_spotkey"));
-    cmd.args(["-q", "-e", "-c", &command, "/dev/null"]).envs(home.env(fake)).env_remove("SPOTKEY_LOG");
+    cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
+        .envs(home.env(fake))
+        .env_remove("SPOTKEY_LOG");
     if colour {
         cmd.env_remove("NO_COLOR");
     } else {
@@ -112,16 +140,30 @@ async fn a_hostile_body_is_inert_and_pretty_on_a_terminal() {
 
     let plain = on_a_terminal(&home, &fake, false, "/me/player/currently-playing");
     assert_eq!(plain.code, 0, "{}{}", plain.stdout, plain.stderr);
-    let raw: Vec<char> = plain.stdout.chars().filter(|&c| spotkey::inert::is_dangerous(c) && c != '\r' && c != '\n').collect();
+    let raw: Vec<char> = plain
+        .stdout
+        .chars()
+        .filter(|&c| spotkey::inert::is_dangerous(c) && c != '\r' && c != '\n')
+        .collect();
     assert!(raw.is_empty(), "raw {raw:?} in {:?}", plain.stdout);
-    assert!(plain.stdout.contains(r#""name": "Song\u001b[2J\u0007\u009b31m\u202e\u2066gnos""#), "{:?}", plain.stdout);
+    assert!(
+        plain
+            .stdout
+            .contains(r#""name": "Song\u001b[2J\u0007\u009b31m\u202e\u2066gnos""#),
+        "{:?}",
+        plain.stdout
+    );
 
     let coloured = on_a_terminal(&home, &fake, true, "/me/player/currently-playing");
     assert_eq!(coloured.code, 0);
     let ours = ["\x1b[0m", "\x1b[32m", "\x1b[1;34m", "\x1b[36m", "\x1b[33m"];
     for (at, _) in coloured.stdout.match_indices('\x1b') {
         let rest = &coloured.stdout[at..];
-        assert!(ours.iter().any(|sgr| rest.starts_with(sgr)), "a foreign escape at {:?}", &rest[..rest.len().min(12)]);
+        assert!(
+            ours.iter().any(|sgr| rest.starts_with(sgr)),
+            "a foreign escape at {:?}",
+            &rest[..rest.len().min(12)]
+        );
     }
     assert!(!coloured.stdout.contains('\u{9b}') && !coloured.stdout.contains('\u{202E}'));
 
@@ -129,6 +171,10 @@ async fn a_hostile_body_is_inert_and_pretty_on_a_terminal() {
     assert_eq!(pages.code, 0, "{}", pages.stdout);
     let array: serde_json::Value = serde_json::from_str(&pages.stdout.replace('\r', "")).unwrap();
     assert_eq!(array.as_array().map(Vec::len), Some(5), "{}", pages.stdout);
-    assert!(pages.stdout.starts_with("[\r\n  {\r\n    \""), "pretty: {:?}", pages.stdout);
+    assert!(
+        pages.stdout.starts_with("[\r\n  {\r\n    \""),
+        "pretty: {:?}",
+        pages.stdout
+    );
     assert_no_secret(&fake, &[&plain, &coloured, &pages]);
 }

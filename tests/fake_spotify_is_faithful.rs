@@ -492,22 +492,37 @@ fn dropped_and_hung_connections_close_with_zero_bytes() {
 
 /// A Web API call with a fresh access token (PKCE sign-in first).
 async fn web_api(fake: &FakeSpotify, method: &str, path: &str, body: Option<Value>) -> Response {
-    let token = pkce_tokens(fake).await["access_token"].as_str().unwrap().to_owned();
+    let token = pkce_tokens(fake).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let url = format!("{}{path}", fake.api_url());
-    let request = client().request(method.parse().unwrap(), url).bearer_auth(token);
+    let request = client()
+        .request(method.parse().unwrap(), url)
+        .bearer_auth(token);
     let request = match body {
-        Some(body) => request.header("content-type", "application/json").body(body.to_string()),
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(body.to_string()),
         None => request,
     };
     request.send().await.unwrap()
 }
 
 fn assert_offset_paging(page: &Value, total: usize, limit: usize, offset: usize) {
-    for key in ["href", "items", "limit", "next", "offset", "previous", "total"] {
+    for key in [
+        "href", "items", "limit", "next", "offset", "previous", "total",
+    ] {
         assert!(page.get(key).is_some(), "{key} in {page}");
     }
-    assert_eq!((page["total"].as_u64(), page["limit"].as_u64(), page["offset"].as_u64()),
-        (Some(total as u64), Some(limit as u64), Some(offset as u64)));
+    assert_eq!(
+        (
+            page["total"].as_u64(),
+            page["limit"].as_u64(),
+            page["offset"].as_u64()
+        ),
+        (Some(total as u64), Some(limit as u64), Some(offset as u64))
+    );
     assert_eq!(page["next"].is_null(), offset + limit >= total, "{page}");
     assert_eq!(page["previous"].is_null(), offset == 0, "{page}");
 }
@@ -521,17 +536,32 @@ async fn playlists_are_offset_paged_with_absolute_links() {
     assert_eq!(page["items"][0]["type"], "playlist");
     assert_eq!(page["items"][0]["owner"]["id"], "fakeuser");
     let next = page["next"].as_str().unwrap();
-    assert!(next.starts_with(&fake.api_url()) && next.contains("offset=2") && next.contains("limit=2"), "{next}");
+    assert!(
+        next.starts_with(&fake.api_url()) && next.contains("offset=2") && next.contains("limit=2"),
+        "{next}"
+    );
     let (_, last) = json(web_api(&fake, "GET", "/me/playlists?limit=2&offset=4", None).await).await;
     assert_offset_paging(&last, 5, 2, 4);
     let (status, bad) = json(web_api(&fake, "GET", "/me/playlists?limit=51", None).await).await;
-    assert_eq!((status, &bad["error"]["message"]), (StatusCode::BAD_REQUEST, &Value::from("Invalid limit")));
+    assert_eq!(
+        (status, &bad["error"]["message"]),
+        (StatusCode::BAD_REQUEST, &Value::from("Invalid limit"))
+    );
 }
 
 #[tokio::test]
 async fn search_nests_one_paging_object_per_type_and_following_pages_by_cursor() {
     let fake = start();
-    let (status, found) = json(web_api(&fake, "GET", "/search?q=abba&type=artist,track&limit=2", None).await).await;
+    let (status, found) = json(
+        web_api(
+            &fake,
+            "GET",
+            "/search?q=abba&type=artist,track&limit=2",
+            None,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_offset_paging(&found["artists"], 3, 2, 0);
     assert_offset_paging(&found["tracks"], 3, 2, 0);
@@ -539,13 +569,23 @@ async fn search_nests_one_paging_object_per_type_and_following_pages_by_cursor()
     let (status, _) = json(web_api(&fake, "GET", "/search?type=artist", None).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let (status, following) = json(web_api(&fake, "GET", "/me/following?type=artist&limit=2", None).await).await;
+    let (status, following) =
+        json(web_api(&fake, "GET", "/me/following?type=artist&limit=2", None).await).await;
     assert_eq!(status, StatusCode::OK);
     let artists = &following["artists"];
-    assert_eq!((artists["total"].as_u64(), artists["items"].as_array().unwrap().len()), (Some(5), 2));
+    assert_eq!(
+        (
+            artists["total"].as_u64(),
+            artists["items"].as_array().unwrap().len()
+        ),
+        (Some(5), 2)
+    );
     let after = artists["cursors"]["after"].as_str().unwrap();
     assert_eq!(after, artists["items"][1]["id"].as_str().unwrap());
-    assert!(artists["next"].as_str().unwrap().contains(&format!("after={after}")));
+    assert!(artists["next"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("after={after}")));
     let (status, _) = json(web_api(&fake, "GET", "/me/following?type=user", None).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -558,20 +598,62 @@ async fn the_player_answers_204_and_a_created_playlist_echoes_its_body() {
     assert!(nothing.bytes().await.unwrap().is_empty());
     let pause = web_api(&fake, "PUT", "/me/player/pause", None).await;
     assert_eq!(pause.status(), StatusCode::NO_CONTENT);
-    let play = web_api(&fake, "PUT", "/me/player/play", Some(serde_json::json!({"uris": ["spotify:track:1"]}))).await;
+    let play = web_api(
+        &fake,
+        "PUT",
+        "/me/player/play",
+        Some(serde_json::json!({"uris": ["spotify:track:1"]})),
+    )
+    .await;
     assert_eq!(play.status(), StatusCode::NO_CONTENT);
-    let bad = web_api(&fake, "PUT", "/me/player/play", Some(serde_json::json!({"uris": ["nope"]}))).await;
+    let bad = web_api(
+        &fake,
+        "PUT",
+        "/me/player/play",
+        Some(serde_json::json!({"uris": ["nope"]})),
+    )
+    .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
     let body = serde_json::json!({"name": "Mix", "description": "d", "public": false});
-    let (status, created) = json(web_api(&fake, "POST", "/users/fakeuser/playlists", Some(body)).await).await;
+    let (status, created) =
+        json(web_api(&fake, "POST", "/users/fakeuser/playlists", Some(body)).await).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!((&created["name"], &created["description"], &created["public"]), (&Value::from("Mix"), &Value::from("d"), &Value::from(false)));
+    assert_eq!(
+        (
+            &created["name"],
+            &created["description"],
+            &created["public"]
+        ),
+        (&Value::from("Mix"), &Value::from("d"), &Value::from(false))
+    );
     assert_eq!(created["tracks"]["total"], 0);
-    let (status, _) = json(web_api(&fake, "POST", "/users/fakeuser/playlists", Some(serde_json::json!({}))).await).await;
+    let (status, _) = json(
+        web_api(
+            &fake,
+            "POST",
+            "/users/fakeuser/playlists",
+            Some(serde_json::json!({})),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = json(web_api(&fake, "POST", "/users/someone/playlists", Some(serde_json::json!({"name": "x"}))).await).await;
+    let (status, _) = json(
+        web_api(
+            &fake,
+            "POST",
+            "/users/someone/playlists",
+            Some(serde_json::json!({"name": "x"})),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let anonymous = client().get(format!("{}/me/playlists", fake.api_url())).send().await.unwrap();
+    let anonymous = client()
+        .get(format!("{}/me/playlists", fake.api_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }

@@ -58,7 +58,11 @@ pub fn assert_no_secret(fake: &FakeSpotify, outputs: &[&Finished]) {
 
 /// The one `spotkey:` line of a failed command's stderr.
 pub fn the_error_line(out: &Finished) -> &str {
-    let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("spotkey:")).collect();
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("spotkey:"))
+        .collect();
     assert_eq!(lines.len(), 1, "one error line: {:?}", out.stderr);
     lines[0]
 }

@@ -39,7 +39,14 @@ pub(super) fn playlist(base: &str, id: &str, name: &str, description: &str, publ
 
 /// A PlaylistObject, as `POST /users/{id}/playlists` answers: the simplified fields, plus
 /// followers and a paged (empty) track list.
-pub(super) fn created_playlist(base: &str, id: &str, name: &str, description: &str, public: bool, collaborative: bool) -> Value {
+pub(super) fn created_playlist(
+    base: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    public: bool,
+    collaborative: bool,
+) -> Value {
     let mut full = playlist(base, id, name, description, public);
     full["collaborative"] = json!(collaborative);
     full["followers"] = json!({"href": null, "total": 0});
@@ -101,11 +108,17 @@ pub(super) fn track(base: &str, id: &str, name: &str, by: &Value) -> Value {
 
 /// The five artists the user follows, ordered by id (the order cursor paging walks).
 pub(super) fn followed_artists(base: &str) -> Vec<Value> {
-    ["Ada Band", "Byte Choir", "Cache Miss", "Deadlock", "Endianness"]
-        .iter()
-        .enumerate()
-        .map(|(i, name)| artist(base, &format!("0fA{i:019}"), name))
-        .collect()
+    [
+        "Ada Band",
+        "Byte Choir",
+        "Cache Miss",
+        "Deadlock",
+        "Endianness",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, name)| artist(base, &format!("0fA{i:019}"), name))
+    .collect()
 }
 
 /// What a search for anything finds: three artists and three tracks.

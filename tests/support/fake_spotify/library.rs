@@ -16,7 +16,13 @@ pub(super) fn my_playlists(rq: &Recorded, shared: &Shared) -> Reply {
         Err(reply) => return reply,
     };
     let st = shared.lock();
-    let page = paging::offset_page(&st.playlists, window, &st.link_base(), "/v1/me/playlists", &[]);
+    let page = paging::offset_page(
+        &st.playlists,
+        window,
+        &st.link_base(),
+        "/v1/me/playlists",
+        &[],
+    );
     json_reply(200, &page)
 }
 
@@ -31,11 +37,21 @@ pub(super) fn create_playlist(rq: &Recorded, shared: &Shared, user_id: &str) -> 
         return error(400, "Missing required field: name");
     };
     let flag = |key: &str, default: bool| body.get(key).and_then(Value::as_bool).unwrap_or(default);
-    let description = body.get("description").and_then(Value::as_str).unwrap_or("");
+    let description = body
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let mut st = shared.lock();
     let id = format!("7fakeCreated{:010}", st.playlists.len());
     let base = st.base.clone();
-    let created = catalog::created_playlist(&base, &id, name, description, flag("public", true), flag("collaborative", false));
+    let created = catalog::created_playlist(
+        &base,
+        &id,
+        name,
+        description,
+        flag("public", true),
+        flag("collaborative", false),
+    );
     let listed = catalog::playlist(&base, &id, name, description, flag("public", true));
     st.playlists.insert(0, listed);
     json_reply(201, &created)
@@ -45,14 +61,27 @@ pub(super) fn following(rq: &Recorded, shared: &Shared) -> Reply {
     if rq.query.get("type").map(String::as_str) != Some("artist") {
         return error(400, "Only valid type is artist");
     }
-    let limit = match paging::number(rq, "limit", paging::DEFAULT_LIMIT, 1..=paging::MAX_LIMIT, "Invalid limit") {
+    let limit = match paging::number(
+        rq,
+        "limit",
+        paging::DEFAULT_LIMIT,
+        1..=paging::MAX_LIMIT,
+        "Invalid limit",
+    ) {
         Ok(limit) => limit,
         Err(reply) => return reply,
     };
     let st = shared.lock();
     let after = rq.query.get("after").map(String::as_str);
     let params = [("type", "artist".to_string())];
-    let page = paging::cursor_page(&st.followed, after, limit, &st.link_base(), "/v1/me/following", &params);
+    let page = paging::cursor_page(
+        &st.followed,
+        after,
+        limit,
+        &st.link_base(),
+        "/v1/me/following",
+        &params,
+    );
     json_reply(200, &json!({ "artists": page }))
 }
 

@@ -85,7 +85,10 @@ pub(super) fn cursor_page(
         .and_then(|id| all.iter().position(|item| item["id"] == id))
         .map_or(0, |i| i + 1);
     let items: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
-    let last = items.last().and_then(|item| item["id"].as_str()).map(str::to_owned);
+    let last = items
+        .last()
+        .and_then(|item| item["id"].as_str())
+        .map(str::to_owned);
     let more = start + items.len() < all.len();
     let with = |extra: Vec<(&'static str, String)>| {
         let mut p = params.to_vec();
@@ -97,7 +100,11 @@ pub(super) fn cursor_page(
         .clone()
         .filter(|_| more)
         .map(|id| with(vec![("after", id)]));
-    let href = with(after.map(|a| vec![("after", a.to_owned())]).unwrap_or_default());
+    let href = with(
+        after
+            .map(|a| vec![("after", a.to_owned())])
+            .unwrap_or_default(),
+    );
     json!({
         "href": href,
         "items": items,

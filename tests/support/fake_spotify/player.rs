@@ -32,9 +32,14 @@ pub(super) fn play(rq: &Recorded) -> Reply {
             return error(400, "uris must be an array");
         };
         for uri in uris {
-            let valid = uri.as_str().is_some_and(|u| u.starts_with("spotify:track:") || u.starts_with("spotify:episode:"));
+            let valid = uri.as_str().is_some_and(|u| {
+                u.starts_with("spotify:track:") || u.starts_with("spotify:episode:")
+            });
             if !valid {
-                return error(400, &format!("Invalid track uri: {}", uri.as_str().unwrap_or("")));
+                return error(
+                    400,
+                    &format!("Invalid track uri: {}", uri.as_str().unwrap_or("")),
+                );
             }
         }
     }

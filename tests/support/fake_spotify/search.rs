@@ -11,7 +11,15 @@ use super::server::{json_reply, Reply};
 use super::state::Shared;
 use super::Recorded;
 
-const TYPES: &[&str] = &["album", "artist", "playlist", "track", "show", "episode", "audiobook"];
+const TYPES: &[&str] = &[
+    "album",
+    "artist",
+    "playlist",
+    "track",
+    "show",
+    "episode",
+    "audiobook",
+];
 
 pub(super) fn search(rq: &Recorded, shared: &Shared) -> Reply {
     // Spotify's own `next` links spell the query `query=`; both are accepted.

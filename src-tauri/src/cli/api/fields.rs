@@ -83,7 +83,9 @@ pub fn json_body(fields: &[Field]) -> Result<Value, String> {
             slot = segment;
         }
         if append {
-            let entry = node.entry(slot.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+            let entry = node
+                .entry(slot.to_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
             let array = entry
                 .as_array_mut()
                 .ok_or_else(|| conflict(&field.key, "an array"))?;
@@ -97,7 +99,12 @@ pub fn json_body(fields: &[Field]) -> Result<Value, String> {
 
 /// `a[b][c][]` → ("a", ["b", "c"], true). `[]` only at the end: arrays of objects need --input.
 fn split_key(key: &str) -> Result<(&str, Vec<&str>, bool), String> {
-    let bad = || format!("the field key {} is not name, name[] or name[key]", shown(key));
+    let bad = || {
+        format!(
+            "the field key {} is not name, name[] or name[key]",
+            shown(key)
+        )
+    };
     let (name, mut rest) = match key.find('[') {
         Some(i) => key.split_at(i),
         None => (key, ""),
@@ -124,7 +131,10 @@ fn split_key(key: &str) -> Result<(&str, Vec<&str>, bool), String> {
 }
 
 fn conflict(key: &str, what: &str) -> String {
-    format!("the field {} needs {what} where another field put a value", shown(key))
+    format!(
+        "the field {} needs {what} where another field put a value",
+        shown(key)
+    )
 }
 
 fn shown(text: &str) -> std::borrow::Cow<'_, str> {
@@ -156,8 +166,13 @@ mod tests {
         assert_eq!(field("a=", false).value, json!(""));
         assert_eq!(field("a=@f", false).value, json!("@f"));
         let mut read = |p: &str| Ok(format!("contents of {p}"));
-        assert_eq!(parse("d=@notes.txt", true, &mut read).unwrap().value, json!("contents of notes.txt"));
-        assert!(parse("d=@missing", true, &mut no_files).unwrap_err().contains("no file"));
+        assert_eq!(
+            parse("d=@notes.txt", true, &mut read).unwrap().value,
+            json!("contents of notes.txt")
+        );
+        assert!(parse("d=@missing", true, &mut no_files)
+            .unwrap_err()
+            .contains("no file"));
         assert!(parse("novalue", false, &mut no_files).is_err());
         assert!(parse("=v", false, &mut no_files).is_err());
     }
@@ -179,7 +194,10 @@ mod tests {
     #[test]
     fn malformed_or_conflicting_keys_are_refused() {
         for key in ["a[", "a]", "a[]]", "a[][b]", "a[b", "[a]", "a[x]y"] {
-            let f = Field { key: key.into(), value: json!(1) };
+            let f = Field {
+                key: key.into(),
+                value: json!(1),
+            };
             assert!(json_body(&[f]).is_err(), "{key}");
         }
         let twice = [field("a=1", false), field("a=2", false)];

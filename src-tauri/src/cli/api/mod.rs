@@ -38,7 +38,9 @@ pub async fn run(args: ApiArgs) -> u8 {
         return refuse("--paginate follows the pages of a GET; with fields, add -X GET");
     }
     let result = match Sender::new(&account, &base) {
-        Ok(mut sender) if args.paginate => walk::run(&mut sender, &base, &request, &args, style()).await,
+        Ok(mut sender) if args.paginate => {
+            walk::run(&mut sender, &base, &request, &args, style()).await
+        }
         Ok(mut sender) => single(&mut sender, &request, &args, style()).await,
         Err(failure) => Err(failure),
     };
@@ -56,7 +58,10 @@ fn prepare(args: &ApiArgs, base: &ApiBase) -> Result<Prepared, String> {
     let mut read = |path: &str| {
         let bytes = read_source(path, &mut stdin_taken)?;
         String::from_utf8(bytes).map_err(|_| {
-            format!("{} is not UTF-8 text; send it with --input", inert::line(path, inert::PATH))
+            format!(
+                "{} is not UTF-8 text; send it with --input",
+                inert::line(path, inert::PATH)
+            )
         })
     };
     let mut list = Vec::new();
@@ -82,17 +87,30 @@ fn read_source(path: &str, stdin_taken: &mut bool) -> Result<Vec<u8>, String> {
         }
         Box::new(std::io::stdin())
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot read {shown}: {}", inert::line(&e.to_string(), inert::DESCRIPTION)))?;
+        let file = std::fs::File::open(path).map_err(|e| {
+            format!(
+                "cannot read {shown}: {}",
+                inert::line(&e.to_string(), inert::DESCRIPTION)
+            )
+        })?;
         Box::new(file)
     };
     let mut bytes = Vec::new();
     reader
         .take(MAX_BODY as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {shown}: {}", inert::line(&e.to_string(), inert::DESCRIPTION)))?;
+        .map_err(|e| {
+            format!(
+                "cannot read {shown}: {}",
+                inert::line(&e.to_string(), inert::DESCRIPTION)
+            )
+        })?;
     if bytes.len() > MAX_BODY {
-        return Err(request::too_big(if path == "-" { "standard input" } else { &shown }));
+        return Err(request::too_big(if path == "-" {
+            "standard input"
+        } else {
+            &shown
+        }));
     }
     Ok(bytes)
 }
@@ -130,7 +148,10 @@ fn verdict(answer: &Answer) -> u8 {
     let message = spotify_message(&answer.body)
         .map(|m| format!(": {}", inert::line(&m, inert::DESCRIPTION)))
         .unwrap_or_default();
-    eprintln!("spotkey: Spotify answered HTTP {} ({reason}){message}", status.as_u16());
+    eprintln!(
+        "spotkey: Spotify answered HTTP {} ({reason}){message}",
+        status.as_u16()
+    );
     EXIT_ERROR
 }
 
@@ -140,7 +161,10 @@ fn spotify_message(body: &[u8]) -> Option<String> {
     let message = value
         .pointer("/error/message")
         .or_else(|| value.get("error_description"))?;
-    message.as_str().filter(|m| !m.trim().is_empty()).map(str::to_owned)
+    message
+        .as_str()
+        .filter(|m| !m.trim().is_empty())
+        .map(str::to_owned)
 }
 
 fn write_out(bytes: &[u8]) -> Result<(), Failure> {

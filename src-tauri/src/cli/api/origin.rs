@@ -126,7 +126,10 @@ mod tests {
         );
         assert_eq!(resolved("/v1x"), "https://api.spotify.com/v1/v1x");
         let root = ApiBase::new(Url::parse("http://127.0.0.1:9/").unwrap());
-        assert_eq!(root.resolve("/v1/me").unwrap().as_str(), "http://127.0.0.1:9/v1/me");
+        assert_eq!(
+            root.resolve("/v1/me").unwrap().as_str(),
+            "http://127.0.0.1:9/v1/me"
+        );
     }
 
     #[test]
@@ -135,7 +138,10 @@ mod tests {
             resolved("https://api.spotify.com/v1/me?x=1"),
             "https://api.spotify.com/v1/me?x=1"
         );
-        assert_eq!(resolved("HTTPS://API.SPOTIFY.COM:443/v1/me"), "https://api.spotify.com/v1/me");
+        assert_eq!(
+            resolved("HTTPS://API.SPOTIFY.COM:443/v1/me"),
+            "https://api.spotify.com/v1/me"
+        );
         for other in [
             "https://evil.example/v1/me",
             "http://api.spotify.com/v1/me",
@@ -161,7 +167,9 @@ mod tests {
     fn nothing_to_name_and_hostile_text_get_one_inert_line() {
         assert!(spotify().resolve("").is_err());
         assert!(spotify().resolve("/v1").is_err());
-        let e = spotify().resolve("https://e\u{1b}[31m.example/").unwrap_err();
+        let e = spotify()
+            .resolve("https://e\u{1b}[31m.example/")
+            .unwrap_err();
         assert!(!e.chars().any(inert::is_dangerous), "{e:?}");
     }
 }

@@ -89,7 +89,12 @@ fn write_value(out: &mut String, value: &Value, indent: usize, colour: bool) {
     }
 }
 
-fn write_block(out: &mut String, (open, close): (char, char), parts: impl Iterator<Item = String>, indent: usize) {
+fn write_block(
+    out: &mut String,
+    (open, close): (char, char),
+    parts: impl Iterator<Item = String>,
+    indent: usize,
+) {
     out.push(open);
     let mut empty = true;
     for part in parts {
@@ -137,7 +142,17 @@ pub fn quoted(text: &str) -> String {
 /// on replaced.
 fn text(body: &str) -> String {
     body.lines()
-        .map(|line| line.chars().map(|c| if inert::is_dangerous(c) { inert::REPLACEMENT } else { c }).collect::<String>())
+        .map(|line| {
+            line.chars()
+                .map(|c| {
+                    if inert::is_dangerous(c) {
+                        inert::REPLACEMENT
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -151,7 +166,12 @@ pub fn head(version: Version, status: StatusCode, headers: &HeaderMap) -> String
     );
     for (name, value) in headers {
         let value = String::from_utf8_lossy(value.as_bytes());
-        let _ = writeln!(out, "{}: {}", name.as_str(), inert::line(&value, inert::SENTENCE));
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            name.as_str(),
+            inert::line(&value, inert::SENTENCE)
+        );
     }
     out.push('\n');
     out
@@ -168,13 +188,23 @@ mod tests {
     fn hostile_strings_are_escaped_on_a_terminal_and_stay_valid_json() {
         let body = json!({"name": HOSTILE, HOSTILE: [1, true, null]}).to_string();
         for colour in [false, true] {
-            let shown = String::from_utf8(super::body(body.as_bytes(), Style::Terminal { colour })).unwrap();
-            assert!(!shown.contains('\u{9b}') && !shown.contains('\u{202E}') && !shown.contains('\x07'), "{shown:?}");
-            assert!(shown.contains("a\\u001b[2J\\u0007\\u009b31m\\u202eb\\u007f\\r\\n"), "{shown:?}");
+            let shown = String::from_utf8(super::body(body.as_bytes(), Style::Terminal { colour }))
+                .unwrap();
+            assert!(
+                !shown.contains('\u{9b}') && !shown.contains('\u{202E}') && !shown.contains('\x07'),
+                "{shown:?}"
+            );
+            assert!(
+                shown.contains("a\\u001b[2J\\u0007\\u009b31m\\u202eb\\u007f\\r\\n"),
+                "{shown:?}"
+            );
             if !colour {
                 assert!(!shown.contains('\x1b'));
                 let back: Value = serde_json::from_str(&shown).unwrap();
-                assert_eq!(back["name"], HOSTILE, "the escapes are JSON: the text is exact");
+                assert_eq!(
+                    back["name"], HOSTILE,
+                    "the escapes are JSON: the text is exact"
+                );
             }
         }
     }
@@ -187,22 +217,41 @@ mod tests {
 
     #[test]
     fn json_is_pretty_and_colour_is_only_asked_for_colour() {
-        let shown = body(br#"{"a":[1,"x"],"b":{},"c":[]}"#, Style::Terminal { colour: false });
-        assert_eq!(String::from_utf8(shown).unwrap(), "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": []\n}\n");
-        let coloured = String::from_utf8(body(br#"{"a":1}"#, Style::Terminal { colour: true })).unwrap();
-        assert_eq!(coloured, format!("{{\n  {KEY}\"a\"{RESET}: {NUMBER}1{RESET}\n}}\n"));
+        let shown = body(
+            br#"{"a":[1,"x"],"b":{},"c":[]}"#,
+            Style::Terminal { colour: false },
+        );
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": []\n}\n"
+        );
+        let coloured =
+            String::from_utf8(body(br#"{"a":1}"#, Style::Terminal { colour: true })).unwrap();
+        assert_eq!(
+            coloured,
+            format!("{{\n  {KEY}\"a\"{RESET}: {NUMBER}1{RESET}\n}}\n")
+        );
     }
 
     #[test]
     fn other_text_keeps_its_lines_and_loses_its_controls() {
-        let shown = body(b"<html>\x1b[31mred\r\nline2\xff", Style::Terminal { colour: true });
-        assert_eq!(String::from_utf8(shown).unwrap(), "<html>\u{FFFD}[31mred\nline2\u{FFFD}\n");
+        let shown = body(
+            b"<html>\x1b[31mred\r\nline2\xff",
+            Style::Terminal { colour: true },
+        );
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "<html>\u{FFFD}[31mred\nline2\u{FFFD}\n"
+        );
     }
 
     #[test]
     fn headers_are_inert_lines() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-evil", reqwest::header::HeaderValue::from_bytes(b"a\xc2\x9b31mb\xe2\x80\xaec").unwrap());
+        headers.insert(
+            "x-evil",
+            reqwest::header::HeaderValue::from_bytes(b"a\xc2\x9b31mb\xe2\x80\xaec").unwrap(),
+        );
         let shown = head(Version::HTTP_11, StatusCode::OK, &headers);
         assert_eq!(shown, "HTTP/1.1 200 OK\nx-evil: a\u{FFFD}31mb\u{FFFD}c\n\n");
     }

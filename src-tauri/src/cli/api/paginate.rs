@@ -67,10 +67,14 @@ impl Visited {
     /// The line to show when the link was followed before or the page limit is reached.
     pub fn admit(&mut self, url: &str) -> Result<(), String> {
         if self.urls.len() >= MAX_PAGES {
-            return Err(format!("stopped after {MAX_PAGES} pages; Spotify's lists are never that long"));
+            return Err(format!(
+                "stopped after {MAX_PAGES} pages; Spotify's lists are never that long"
+            ));
         }
         if !self.urls.insert(url.to_owned()) {
-            return Err("Spotify's `next` link points to a page already read; stopped there".into());
+            return Err(
+                "Spotify's `next` link points to a page already read; stopped there".into(),
+            );
         }
         Ok(())
     }
@@ -85,7 +89,13 @@ mod tests {
     fn a_top_level_paging_object_is_found() {
         let page = json!({"href": "h", "items": [1, 2], "limit": 2, "next": "n", "offset": 0, "previous": null, "total": 5});
         assert_eq!(kinds(&page), vec![None]);
-        assert_eq!(paging(&page, &None), Some(Paging { items: &[json!(1), json!(2)], next: Some("n") }));
+        assert_eq!(
+            paging(&page, &None),
+            Some(Paging {
+                items: &[json!(1), json!(2)],
+                next: Some("n")
+            })
+        );
         let last = json!({"items": [], "next": null});
         assert_eq!(paging(&last, &None).unwrap().next, None);
     }
@@ -93,8 +103,12 @@ mod tests {
     #[test]
     fn nested_and_cursor_paging_objects_are_found_by_kind() {
         let search = json!({"tracks": {"items": [3], "next": null}, "artists": {"items": [1], "next": "a2"}});
-        assert_eq!(kinds(&search), vec![Some("artists".into()), Some("tracks".into())]);
-        let following = json!({"artists": {"items": [1], "next": "n", "cursors": {"after": "x"}, "total": 3}});
+        assert_eq!(
+            kinds(&search),
+            vec![Some("artists".into()), Some("tracks".into())]
+        );
+        let following =
+            json!({"artists": {"items": [1], "next": "n", "cursors": {"after": "x"}, "total": 3}});
         let kind = Some("artists".to_string());
         assert_eq!(kinds(&following), vec![kind.clone()]);
         assert_eq!(paging(&following, &kind).unwrap().next, Some("n"));

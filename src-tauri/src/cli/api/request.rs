@@ -20,7 +20,12 @@ pub struct Prepared {
 }
 
 /// Headers spotkey owns: the token, the host it is bound to, and the framing of the body.
-const RESERVED: &[&str] = &["authorization", "host", "content-length", "transfer-encoding"];
+const RESERVED: &[&str] = &[
+    "authorization",
+    "host",
+    "content-length",
+    "transfer-encoding",
+];
 
 /// # Errors
 /// One sentence for a bad method, header, field combination or an oversized body.
@@ -69,12 +74,16 @@ pub fn prepare(
 }
 
 pub fn too_big(what: &str) -> String {
-    format!("{what} is over {} MiB; spotkey does not send that much", MAX_BODY / (1024 * 1024))
+    format!(
+        "{what} is over {} MiB; spotkey does not send that much",
+        MAX_BODY / (1024 * 1024)
+    )
 }
 
 fn parse_method(raw: &str) -> Result<Method, String> {
     let upper = raw.to_ascii_uppercase();
-    let token = !upper.is_empty() && upper.len() <= 16 && upper.bytes().all(|b| b.is_ascii_uppercase());
+    let token =
+        !upper.is_empty() && upper.len() <= 16 && upper.bytes().all(|b| b.is_ascii_uppercase());
     match token.then(|| Method::from_bytes(upper.as_bytes())) {
         Some(Ok(method)) => Ok(method),
         _ => Err(format!(
@@ -123,7 +132,10 @@ mod tests {
     }
 
     fn f(key: &str, value: Value) -> Field {
-        Field { key: key.into(), value }
+        Field {
+            key: key.into(),
+            value,
+        }
     }
 
     fn body_json(p: &Prepared) -> Value {
@@ -132,7 +144,14 @@ mod tests {
 
     #[test]
     fn fields_without_a_method_make_a_post_with_a_json_body() {
-        let p = prepare(None, url(), vec![f("name", json!("Mix")), f("public", json!(false))], None, &[]).unwrap();
+        let p = prepare(
+            None,
+            url(),
+            vec![f("name", json!("Mix")), f("public", json!(false))],
+            None,
+            &[],
+        )
+        .unwrap();
         assert_eq!(p.method, Method::POST);
         assert_eq!(body_json(&p), json!({"name": "Mix", "public": false}));
         assert_eq!(p.headers[CONTENT_TYPE], "application/json");
@@ -143,16 +162,30 @@ mod tests {
 
     #[test]
     fn get_puts_fields_in_the_query_string() {
-        let fields = vec![f("q", json!("abba & co")), f("type", json!("artist")), f("limit", json!(5))];
+        let fields = vec![
+            f("q", json!("abba & co")),
+            f("type", json!("artist")),
+            f("limit", json!(5)),
+        ];
         let p = prepare(Some("get"), url(), fields, None, &[]).unwrap();
         assert_eq!(p.method, Method::GET);
         assert_eq!(p.body, None);
-        assert_eq!(p.url.query(), Some("market=SE&q=abba+%26+co&type=artist&limit=5"));
+        assert_eq!(
+            p.url.query(),
+            Some("market=SE&q=abba+%26+co&type=artist&limit=5")
+        );
     }
 
     #[test]
     fn input_is_sent_as_is_and_fields_go_to_the_query() {
-        let p = prepare(Some("PUT"), url(), vec![f("device_id", json!("d1"))], Some(b"{\"uris\":[]}".to_vec()), &[]).unwrap();
+        let p = prepare(
+            Some("PUT"),
+            url(),
+            vec![f("device_id", json!("d1"))],
+            Some(b"{\"uris\":[]}".to_vec()),
+            &[],
+        )
+        .unwrap();
         assert_eq!(p.method, Method::PUT);
         assert_eq!(p.body.as_deref(), Some(&b"{\"uris\":[]}"[..]));
         assert_eq!(p.url.query(), Some("market=SE&device_id=d1"));
@@ -162,25 +195,62 @@ mod tests {
 
     #[test]
     fn a_body_over_the_limit_is_refused() {
-        let e = prepare(Some("PUT"), url(), vec![], Some(vec![b' '; MAX_BODY + 1]), &[]).unwrap_err();
+        let e = prepare(
+            Some("PUT"),
+            url(),
+            vec![],
+            Some(vec![b' '; MAX_BODY + 1]),
+            &[],
+        )
+        .unwrap_err();
         assert!(e.contains("10 MiB"), "{e}");
         assert!(prepare(Some("PUT"), url(), vec![], Some(vec![b' '; MAX_BODY]), &[]).is_ok());
     }
 
     #[test]
     fn headers_are_checked_and_the_token_headers_are_spotkeys() {
-        let p = prepare(None, url(), vec![], None, &["Accept-Language: sv".into(), "Content-Type: text/plain".into()]).unwrap();
+        let p = prepare(
+            None,
+            url(),
+            vec![],
+            None,
+            &[
+                "Accept-Language: sv".into(),
+                "Content-Type: text/plain".into(),
+            ],
+        )
+        .unwrap();
         assert_eq!(p.headers["accept-language"], "sv");
-        for bad in ["Authorization: Bearer x", "host: evil", "HOST:x", "Content-Length: 3", "No colon", "Bad Name: x", "X: a\u{1b}b", "X: a\nb"] {
-            assert!(prepare(None, url(), vec![], None, &[bad.into()]).is_err(), "{bad:?}");
+        for bad in [
+            "Authorization: Bearer x",
+            "host: evil",
+            "HOST:x",
+            "Content-Length: 3",
+            "No colon",
+            "Bad Name: x",
+            "X: a\u{1b}b",
+            "X: a\nb",
+        ] {
+            assert!(
+                prepare(None, url(), vec![], None, &[bad.into()]).is_err(),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn methods_are_plain_tokens() {
-        assert_eq!(prepare(Some("delete"), url(), vec![], None, &[]).unwrap().method, Method::DELETE);
+        assert_eq!(
+            prepare(Some("delete"), url(), vec![], None, &[])
+                .unwrap()
+                .method,
+            Method::DELETE
+        );
         for bad in ["", "G ET", "GET\r\n", "ÄÖ", "VERYLONGMETHODNAMEHERE"] {
-            assert!(prepare(Some(bad), url(), vec![], None, &[]).is_err(), "{bad:?}");
+            assert!(
+                prepare(Some(bad), url(), vec![], None, &[]).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }

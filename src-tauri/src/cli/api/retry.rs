@@ -93,15 +93,23 @@ mod tests {
         }
         let e = retry.rate_limited(Some(S(3))).unwrap_err();
         assert!(e.contains("try again in 3 s"), "{e}");
-        assert_eq!(waiting_line(S(3)), "Spotify asks to wait 3 s (rate limit); retrying");
+        assert_eq!(
+            waiting_line(S(3)),
+            "Spotify asks to wait 3 s (rate limit); retrying"
+        );
     }
 
     #[test]
     fn long_absent_or_absurd_retry_after_is_not_waited_for() {
-        assert!(Retry::default().rate_limited(None).unwrap_err().contains("try again in a minute"));
+        assert!(Retry::default()
+            .rate_limited(None)
+            .unwrap_err()
+            .contains("try again in a minute"));
         let e = Retry::default().rate_limited(Some(S(61))).unwrap_err();
         assert!(e.contains("try again in 61 s"), "{e}");
-        let e = Retry::default().rate_limited(Some(S(MAX_WAIT))).unwrap_err();
+        let e = Retry::default()
+            .rate_limited(Some(S(MAX_WAIT)))
+            .unwrap_err();
         assert!(e.contains("an hour or more"), "{e}");
         assert!(try_again_line(S(u64::MAX), u64::MAX).contains("9999"));
         assert_eq!(Retry::default().rate_limited(Some(S(60))), Ok(S(60)));

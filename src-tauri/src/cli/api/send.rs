@@ -111,8 +111,16 @@ impl<'a> Sender<'a> {
             builder = builder.body(body.clone());
         }
         let mut response = builder.send().await.map_err(unreachable)?;
-        let too_big = || Failure::Line(format!("the answer is over {} MiB; spotkey stopped reading it", MAX_RESPONSE / (1024 * 1024)));
-        if response.content_length().is_some_and(|n| n > MAX_RESPONSE as u64) {
+        let too_big = || {
+            Failure::Line(format!(
+                "the answer is over {} MiB; spotkey stopped reading it",
+                MAX_RESPONSE / (1024 * 1024)
+            ))
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_RESPONSE as u64)
+        {
             return Err(too_big());
         }
         let mut body = Vec::new();
@@ -139,9 +147,9 @@ impl<'a> Sender<'a> {
             .and_then(|v| v.to_str().ok())
             .and_then(|location| request.url.join(location).ok());
         match target {
-            Some(target) if !self.base.allows(&target) => {
-                Err(Failure::Line(self.base.refusal(&target, "Spotify redirected to ")))
-            }
+            Some(target) if !self.base.allows(&target) => Err(Failure::Line(
+                self.base.refusal(&target, "Spotify redirected to "),
+            )),
             _ => Ok(answer),
         }
     }

@@ -52,7 +52,11 @@ pub async fn run(
                 .map_err(|_| Failure::Line(not_a_page(&kind)))?;
         }
     }
-    array.write(if array.count > 0 && style != Style::Pipe { "\n]\n" } else { "]\n" })?;
+    array.write(if array.count > 0 && style != Style::Pipe {
+        "\n]\n"
+    } else {
+        "]\n"
+    })?;
     Ok(super::EXIT_OK)
 }
 
@@ -77,7 +81,10 @@ fn next_request(
 }
 
 fn not_a_page(kind: &Kind) -> String {
-    let what = kind.as_deref().map(|k| format!(" `{}` list", crate::inert::line(k, crate::inert::NAME))).unwrap_or_default();
+    let what = kind
+        .as_deref()
+        .map(|k| format!(" `{}` list", crate::inert::line(k, crate::inert::NAME)))
+        .unwrap_or_default();
     format!("a later page of the{what} answer is not a Spotify paging object; stopped there")
 }
 
@@ -90,7 +97,11 @@ struct ArrayOut {
 
 impl ArrayOut {
     fn new(style: Style, silent: bool) -> Self {
-        Self { style, silent, count: 0 }
+        Self {
+            style,
+            silent,
+            count: 0,
+        }
     }
 
     fn items(&mut self, items: &[Value]) -> Result<(), Failure> {
