@@ -6,7 +6,7 @@ mod support;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use support::api_cli::{api, api_with, assert_no_secret, signed_in, the_error_line};
+use support::api_cli::{api, api_with, assert_no_secret, signed_in_user, the_error_line};
 use support::cli_user::run;
 use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
@@ -24,9 +24,7 @@ fn names(items: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn an_early_401_gets_exactly_one_refresh_and_one_retry() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.invalidate_access_tokens();
     let before = fake.api_requests("GET", "/v1/me").len();
 
@@ -48,9 +46,7 @@ async fn an_early_401_gets_exactly_one_refresh_and_one_retry() {
 
 #[tokio::test]
 async fn a_second_401_ends_with_spotifys_message_and_no_more_refreshes() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.push_me_fault(Fault::Status(401));
     fake.push_me_fault(Fault::Status(401));
     let before = fake.api_requests("GET", "/v1/me").len();
@@ -70,9 +66,7 @@ async fn a_second_401_ends_with_spotifys_message_and_no_more_refreshes() {
 
 #[tokio::test]
 async fn a_429_is_waited_out_as_retry_after_asks_and_stderr_says_so() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.push_api_fault(Fault::TooManyRequests { retry_after: 1 });
 
     let started = Instant::now();
@@ -97,9 +91,7 @@ async fn a_429_is_waited_out_as_retry_after_asks_and_stderr_says_so() {
 
 #[tokio::test]
 async fn a_long_or_unusable_retry_after_says_when_to_try_again_without_waiting() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.push_api_fault(Fault::TooManyRequests { retry_after: 3000 });
 
     let started = Instant::now();
@@ -118,9 +110,7 @@ async fn a_long_or_unusable_retry_after_says_when_to_try_again_without_waiting()
 
 #[tokio::test]
 async fn server_errors_are_retried_briefly_then_reported() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.push_api_fault(Fault::Status(503));
     fake.push_api_fault(Fault::Status(500));
     let recovered = api(&home, &fake, &["/me/playlists"]);
@@ -143,9 +133,7 @@ async fn server_errors_are_retried_briefly_then_reported() {
 
 #[tokio::test]
 async fn paginate_prints_every_page_as_one_array_in_order() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
 
     let out = api(&home, &fake, &["--paginate", "/me/playlists?limit=2"]);
 
@@ -161,9 +149,7 @@ async fn paginate_prints_every_page_as_one_array_in_order() {
 
 #[tokio::test]
 async fn paginate_follows_nested_search_lists_and_cursor_pages() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
 
     let search = api(
         &home,
@@ -218,9 +204,7 @@ async fn paginate_follows_nested_search_lists_and_cursor_pages() {
 
 #[tokio::test]
 async fn fields_and_input_reach_spotify_exactly() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     let description = home.root().join("description.txt");
     std::fs::write(&description, "for \"running\"\nfast").unwrap();
 
@@ -301,9 +285,7 @@ async fn fields_and_input_reach_spotify_exactly() {
 
 #[tokio::test]
 async fn include_shows_the_status_and_headers_and_204_prints_nothing() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
 
     let included = api(&home, &fake, &["--include", "/me"]);
     assert_eq!(included.code, 0, "{}", included.stderr);
@@ -330,9 +312,7 @@ async fn include_shows_the_status_and_headers_and_204_prints_nothing() {
 
 #[tokio::test]
 async fn an_http_error_exits_2_with_the_status_and_spotifys_message() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
 
     let out = api(&home, &fake, &["/me/playlists?limit=99"]);
 
@@ -346,9 +326,7 @@ async fn an_http_error_exits_2_with_the_status_and_spotifys_message() {
 
 #[tokio::test]
 async fn a_refresh_spotify_refuses_signs_out_with_exit_1() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.invalidate_access_tokens();
     fake.revoke_refresh_tokens();
 
@@ -370,9 +348,7 @@ async fn a_refresh_spotify_refuses_signs_out_with_exit_1() {
 
 #[tokio::test]
 async fn a_dropped_or_silent_connection_exits_2_with_one_line() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.push_api_fault(Fault::DropConnection);
     let dropped = api(&home, &fake, &["/me/playlists"]);
     assert_eq!(dropped.code, 2, "{}", dropped.stderr);

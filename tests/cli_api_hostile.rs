@@ -6,7 +6,7 @@ mod support;
 use std::process::Command;
 
 use serde_json::json;
-use support::api_cli::{api, assert_no_secret, signed_in, the_error_line, LIMIT};
+use support::api_cli::{api, assert_no_secret, signed_in_user, the_error_line, LIMIT};
 use support::cli_user::{run_within, Finished};
 use support::fake_spotify::{FakeSpotify, Fault};
 use support::home::TestHome;
@@ -16,10 +16,8 @@ const HOSTILE: &str = "Song\x1b[2J\x07\u{9b}31m\u{202E}\u{2066}gnos";
 
 #[tokio::test]
 async fn a_next_link_to_another_host_is_refused_and_that_host_hears_nothing() {
-    let fake = FakeSpotify::start();
+    let (fake, home) = signed_in_user().await;
     let other = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
     fake.set_link_base(Some(other.accounts_url()));
 
     let out = api(&home, &fake, &["--paginate", "/me/playlists?limit=2"]);
@@ -45,10 +43,8 @@ async fn a_next_link_to_another_host_is_refused_and_that_host_hears_nothing() {
 
 #[tokio::test]
 async fn a_redirect_to_another_host_is_refused_and_that_host_hears_nothing() {
-    let fake = FakeSpotify::start();
+    let (fake, home) = signed_in_user().await;
     let other = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
     fake.push_api_fault(Fault::Redirect(format!("{}/me/playlists", other.api_url())));
 
     let out = api(&home, &fake, &["/me/playlists"]);
@@ -74,10 +70,8 @@ async fn a_redirect_to_another_host_is_refused_and_that_host_hears_nothing() {
 
 #[tokio::test]
 async fn a_url_or_header_that_would_leak_the_token_is_refused_before_sending() {
-    let fake = FakeSpotify::start();
+    let (fake, home) = signed_in_user().await;
     let other = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
     let seen = fake.requests().len();
 
     let elsewhere = api(&home, &fake, &[&format!("{}/me", other.api_url())]);
@@ -103,9 +97,7 @@ async fn a_url_or_header_that_would_leak_the_token_is_refused_before_sending() {
 
 #[tokio::test]
 async fn a_hostile_body_is_raw_through_a_pipe() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.set_now_playing(Some(json!({"item": {"name": HOSTILE}, "is_playing": true})));
 
     let out = api(&home, &fake, &["/me/player/currently-playing"]);
@@ -133,9 +125,7 @@ fn on_a_terminal(home: &TestHome, fake: &FakeSpotify, colour: bool, args: &str) 
 
 #[tokio::test]
 async fn a_hostile_body_is_inert_and_pretty_on_a_terminal() {
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    signed_in(&fake, &home).await;
+    let (fake, home) = signed_in_user().await;
     fake.set_now_playing(Some(json!({"item": {"name": HOSTILE}})));
 
     let plain = on_a_terminal(&home, &fake, false, "/me/player/currently-playing");

@@ -29,6 +29,14 @@ pub async fn signed_in(fake: &FakeSpotify, home: &TestHome) -> String {
     rewrite_session(home, fake, times).await
 }
 
+/// A fake Spotify and a user signed in to it two minutes ago.
+pub async fn signed_in_user() -> (FakeSpotify, TestHome) {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    signed_in(&fake, &home).await;
+    (fake, home)
+}
+
 /// `spotkey api <args>` with nothing on standard input.
 pub fn api(home: &TestHome, fake: &FakeSpotify, args: &[&str]) -> Finished {
     api_with(home.cli(fake), args, b"")

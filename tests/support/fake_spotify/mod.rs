@@ -221,6 +221,12 @@ impl FakeSpotify {
         st.requests.iter().filter(matches).cloned().collect()
     }
 
+    /// A live access token for `client_id`, as a sign-in would have issued it (for checks of
+    /// the Web API alone).
+    pub fn issue_access_token(&self, client_id: &str) -> String {
+        self.state().issue_access(client_id)
+    }
+
     /// Every request so far, in arrival order (faulted ones included).
     pub fn requests(&self) -> Vec<Recorded> {
         self.state().requests.clone()
