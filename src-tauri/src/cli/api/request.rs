@@ -56,21 +56,29 @@ pub fn prepare(
     if body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
         return Err(too_big("the request body"));
     }
-    let mut map = HeaderMap::new();
-    map.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if body.is_some() {
-        map.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    }
-    for raw in headers {
-        let (name, value) = parse_header(raw)?;
-        map.insert(name, value);
-    }
+    let headers = header_map(body.is_some(), headers)?;
     Ok(Prepared {
         method,
         url,
-        headers: map,
+        headers,
         body,
     })
+}
+
+/// The user's headers (a name given twice is sent twice), and JSON for `Accept` and, with a
+/// body, `Content-Type` unless the user named them.
+fn header_map(has_body: bool, raw: &[String]) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::new();
+    for header in raw {
+        let (name, value) = parse_header(header)?;
+        map.append(name, value);
+    }
+    let json = HeaderValue::from_static("application/json");
+    map.entry(ACCEPT).or_insert(json.clone());
+    if has_body {
+        map.entry(CONTENT_TYPE).or_insert(json);
+    }
+    Ok(map)
 }
 
 pub fn too_big(what: &str) -> String {
@@ -221,6 +229,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.headers["accept-language"], "sv");
+        assert_eq!(p.headers[ACCEPT], "application/json");
+        let own = prepare(
+            None,
+            url(),
+            vec![f("a", json!(1))],
+            None,
+            &[
+                "content-type: text/plain".into(),
+                "X-A: 1".into(),
+                "x-a: 2".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(own.headers[CONTENT_TYPE], "text/plain");
+        assert_eq!(own.headers.get_all("x-a").iter().count(), 2);
         for bad in [
             "Authorization: Bearer x",
             "host: evil",

@@ -22,8 +22,8 @@ pub async fn run(
     let mut visited = Visited::default();
     visited.admit(first.url.as_str()).map_err(Failure::Line)?;
     let answer = sender.send(first).await?;
-    let page = serde_json::from_slice::<Value>(&answer.body).ok();
-    let kinds = page.as_ref().map(paginate::kinds).unwrap_or_default();
+    let page = serde_json::from_slice::<Value>(&answer.body).unwrap_or_default();
+    let kinds = paginate::kinds(&page);
     if !answer.status.is_success() || kinds.is_empty() {
         // An error, or not a list: shown as it is.
         print_answer(&answer, args, style)?;
@@ -32,32 +32,53 @@ pub async fn run(
     if args.include {
         super::write_out(output::head(answer.version, answer.status, &answer.headers).as_bytes())?;
     }
-    let page = page.unwrap_or_default();
-    let mut array = ArrayOut::new(style, args.silent);
-    array.write("[")?;
+    let mut walk = Walk {
+        sender,
+        base,
+        first,
+        visited,
+        array: ArrayOut::new(style, args.silent),
+    };
+    walk.array.write("[")?;
     for kind in kinds {
-        let mut current = page.clone();
-        loop {
-            let Some(paging) = paginate::paging(&current, &kind) else {
-                return Err(Failure::Line(not_a_page(&kind)));
-            };
-            array.items(paging.items)?;
-            let Some(next) = paging.next else { break };
-            let request = next_request(base, first, next, &mut visited)?;
-            let answer = sender.send(&request).await?;
-            if !answer.status.is_success() {
-                return Ok(verdict(&answer));
-            }
-            current = serde_json::from_slice(&answer.body)
-                .map_err(|_| Failure::Line(not_a_page(&kind)))?;
+        if let Some(code) = walk.follow(&kind, page.clone()).await? {
+            return Ok(code);
         }
     }
-    array.write(if array.count > 0 && style != Style::Pipe {
-        "\n]\n"
-    } else {
-        "]\n"
-    })?;
+    walk.array.close()?;
     Ok(super::EXIT_OK)
+}
+
+/// One `--paginate` under way.
+struct Walk<'w, 'a> {
+    sender: &'w mut Sender<'a>,
+    base: &'w ApiBase,
+    first: &'w Prepared,
+    visited: Visited,
+    array: ArrayOut,
+}
+
+impl Walk<'_, '_> {
+    /// Prints the items of `kind`'s list from `page` on, following its `next` links. Some exit
+    /// code when a page was refused with an HTTP error (already said on stderr).
+    async fn follow(&mut self, kind: &Kind, mut page: Value) -> Result<Option<u8>, Failure> {
+        loop {
+            let Some(paging) = paginate::paging(&page, kind) else {
+                return Err(Failure::Line(not_a_page(kind)));
+            };
+            self.array.items(paging.items)?;
+            let Some(next) = paging.next else {
+                return Ok(None);
+            };
+            let request = next_request(self.base, self.first, next, &mut self.visited)?;
+            let answer = self.sender.send(&request).await?;
+            if !answer.status.is_success() {
+                return Ok(Some(verdict(&answer)));
+            }
+            page = serde_json::from_slice(&answer.body)
+                .map_err(|_| Failure::Line(not_a_page(kind)))?;
+        }
+    }
 }
 
 /// The GET for a `next` link, if the token may go there and it was not read before.
@@ -116,6 +137,11 @@ impl ArrayOut {
             self.count = self.count.saturating_add(1);
         }
         self.write(&out)
+    }
+
+    fn close(&mut self) -> Result<(), Failure> {
+        let pretty = self.count > 0 && self.style != Style::Pipe;
+        self.write(if pretty { "\n]\n" } else { "]\n" })
     }
 
     fn write(&mut self, text: &str) -> Result<(), Failure> {
