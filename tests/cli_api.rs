@@ -385,3 +385,29 @@ fn signed_out_exits_1_with_the_line_spotkey_token_prints() {
     assert_eq!(out.stdout, "");
     assert!(fake.api_requests("GET", "/v1/me").is_empty());
 }
+
+#[test]
+fn bad_input_gets_one_line_and_sends_nothing() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let big = home.root().join("big.json");
+    std::fs::write(&big, vec![b' '; 10 * 1024 * 1024 + 1]).unwrap();
+    let big_input = big.display().to_string();
+    let cases: &[&[&str]] = &[
+        &["/me", "-F", "x=@/nonexistent/file"],
+        &["/me", "-f", "novalue"],
+        &["/me", "-f", "a[]]=1"],
+        &["-X", "GE T", "/me"],
+        &["--paginate", "/me/playlists", "-f", "limit=2"],
+        &["-X", "PUT", "/me/player/play", "--input", &big_input],
+        &["/me", "-F", "a=@-", "--input", "-"],
+        &[""],
+    ];
+    for args in cases {
+        let out = api(&home, &fake, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        the_error_line(&out);
+    }
+    assert!(fake.requests().is_empty(), "nothing was sent");
+}
