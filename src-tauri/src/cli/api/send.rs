@@ -43,7 +43,7 @@ pub struct Sender<'a> {
 
 impl<'a> Sender<'a> {
     pub fn new(account: &'a Account, base: &'a ApiBase) -> Result<Self, Failure> {
-        let client = http::client(http::REQUEST_TIMEOUT).map_err(Failure::Auth)?;
+        let client = http::client(account.config().request_timeout).map_err(Failure::Auth)?;
         Ok(Self {
             account,
             base,
