@@ -48,6 +48,11 @@ pub fn api_with(mut cmd: Command, args: &[&str], input: &[u8]) -> Finished {
     run_within_input(&mut cmd, input, LIMIT).unwrap_or_else(|e| panic!("spotkey api {args:?}: {e}"))
 }
 
+/// The command's output as JSON (the test fails with the text when it is not).
+pub fn json_of(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
 /// No code, access or refresh token the fake issued shows in `outputs`.
 pub fn assert_no_secret(fake: &FakeSpotify, outputs: &[&Finished]) {
     let secrets = fake.issued_secrets();
