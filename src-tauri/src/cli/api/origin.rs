@@ -125,6 +125,11 @@ mod tests {
             "https://api.spotify.com/v1/me/playlists?limit=2&offset=4"
         );
         assert_eq!(resolved("/v1x"), "https://api.spotify.com/v1/v1x");
+        let slash = ApiBase::new(Url::parse("http://127.0.0.1:9/v1/").unwrap());
+        assert_eq!(
+            slash.resolve("/v1/me").unwrap().as_str(),
+            "http://127.0.0.1:9/v1/me"
+        );
         let root = ApiBase::new(Url::parse("http://127.0.0.1:9/").unwrap());
         assert_eq!(
             root.resolve("/v1/me").unwrap().as_str(),

@@ -3,7 +3,6 @@
 //! Web API is refused before anything is sent to it. When a later page fails, the array is
 //! left open, so a partial list can never pass for a whole one.
 use serde_json::Value;
-use url::Url;
 
 use super::origin::ApiBase;
 use super::output::{self, Style};
@@ -88,7 +87,10 @@ fn next_request(
     next: &str,
     visited: &mut Visited,
 ) -> Result<Prepared, Failure> {
-    let url = Url::parse(next)
+    // Spotify's links are absolute; a relative one is read against the first page's URL.
+    let url = first
+        .url
+        .join(next)
         .map_err(|_| Failure::Line("Spotify's `next` link is not a URL; stopped there".into()))?;
     if !base.allows(&url) {
         return Err(Failure::Line(base.refusal(&url, "the next page, ")));
