@@ -18,19 +18,20 @@ use reqwest::Method;
 use super::{report, EXIT_ERROR, EXIT_OK};
 use crate::auth::Overrides;
 use crate::inert;
-pub use args::ApiArgs;
+pub use args::{ApiArgs, ApiCall};
 use origin::ApiBase;
 use output::Style;
 use request::{Prepared, MAX_BODY};
 use send::{Answer, Failure, Sender};
 
-pub async fn run(args: ApiArgs) -> u8 {
+pub async fn run(call: ApiCall) -> u8 {
+    let args = &call.args;
     let account = match super::open_account(&Overrides::default()) {
         Ok(account) => account,
         Err(e) => return report(&e),
     };
     let base = ApiBase::new(account.config().endpoints.api.clone());
-    let request = match prepare(&args, &base) {
+    let request = match prepare(&call, &base) {
         Ok(request) => request,
         Err(line) => return refuse(&line),
     };
@@ -39,9 +40,9 @@ pub async fn run(args: ApiArgs) -> u8 {
     }
     let result = match Sender::new(&account, &base) {
         Ok(mut sender) if args.paginate => {
-            walk::run(&mut sender, &base, &request, &args, style()).await
+            walk::run(&mut sender, &base, &request, args, style()).await
         }
-        Ok(mut sender) => single(&mut sender, &request, &args, style()).await,
+        Ok(mut sender) => single(&mut sender, &request, args, style()).await,
         Err(failure) => Err(failure),
     };
     match result {
@@ -52,7 +53,8 @@ pub async fn run(args: ApiArgs) -> u8 {
 }
 
 /// The request the command line describes; files and standard input read here, bounded.
-fn prepare(args: &ApiArgs, base: &ApiBase) -> Result<Prepared, String> {
+fn prepare(call: &ApiCall, base: &ApiBase) -> Result<Prepared, String> {
+    let args = &call.args;
     let url = base.resolve(&args.endpoint)?;
     let mut stdin_taken = false;
     let mut read = |path: &str| {
@@ -65,11 +67,8 @@ fn prepare(args: &ApiArgs, base: &ApiBase) -> Result<Prepared, String> {
         })
     };
     let mut list = Vec::new();
-    for raw in &args.raw_fields {
-        list.push(fields::parse(raw, false, &mut read)?);
-    }
-    for raw in &args.typed_fields {
-        list.push(fields::parse(raw, true, &mut read)?);
+    for field in &call.fields {
+        list.push(fields::parse(&field.raw, field.typed, &mut read)?);
     }
     let input = match &args.input {
         Some(path) => Some(read_source(path, &mut stdin_taken)?),
