@@ -49,6 +49,7 @@ pub async fn run(call: ApiCall) -> u8 {
         Ok(code) => code,
         Err(Failure::Auth(e)) => report(&e),
         Err(Failure::Line(line)) => refuse(&line),
+        Err(Failure::Closed) => EXIT_ERROR,
     }
 }
 
@@ -171,7 +172,10 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
     stdout
         .write_all(bytes)
         .and_then(|()| stdout.flush())
-        .map_err(|e| Failure::Line(format!("cannot write the answer: {e}")))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::Closed,
+            _ => Failure::Line(format!("cannot write the answer: {e}")),
+        })
 }
 
 fn style() -> Style {

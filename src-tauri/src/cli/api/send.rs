@@ -30,6 +30,8 @@ pub enum Failure {
     Auth(AuthError),
     /// Anything else, as one sentence (exit 2).
     Line(String),
+    /// The reader of standard output went away (`| head`): nothing left to say (exit 2).
+    Closed,
 }
 
 pub struct Sender<'a> {
