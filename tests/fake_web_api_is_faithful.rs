@@ -5,20 +5,10 @@
 
 mod support;
 
-use std::time::Duration;
-
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use support::fake_spotify::FakeSpotify;
-
-fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
+use support::user::http;
 
 async fn json(response: Response) -> (StatusCode, Value) {
     let status = response.status();
@@ -30,7 +20,7 @@ async fn json(response: Response) -> (StatusCode, Value) {
 async fn web_api(fake: &FakeSpotify, method: &str, path: &str, body: Option<Value>) -> Response {
     let token = fake.issue_access_token("test-client");
     let url = format!("{}{path}", fake.api_url());
-    let request = client()
+    let request = http()
         .request(method.parse().unwrap(), url)
         .bearer_auth(token);
     let request = match body {
@@ -183,7 +173,7 @@ async fn the_player_answers_204_and_a_created_playlist_echoes_its_body() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let anonymous = client()
+    let anonymous = http()
         .get(format!("{}/me/playlists", fake.api_url()))
         .send()
         .await
