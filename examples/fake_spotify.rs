@@ -1,5 +1,6 @@
-//! Standalone fake Spotify (accounts service + /v1/me, consent page included) for manual runs and
-//! UI tests. Prints `accounts=<url> api=<url>` and serves until killed.
+//! Standalone fake Spotify (accounts service and Web API: /v1/me, playlists, following, search,
+//! the player; consent page included) for manual runs and UI tests. Prints
+//! `accounts=<url> api=<url>` and serves until killed.
 //!
 //! `cargo run --example fake_spotify -- [--port N]`; env `FAKE_CLIENT_ID` (default `demo-client`),
 //! optional `FAKE_CLIENT_SECRET`, optional `FAKE_REDIRECT_URIS` (comma-separated, default

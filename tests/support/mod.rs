@@ -1,6 +1,7 @@
 //! Shared test support: a faithful fake of Spotify, scripted users (browser and terminal), and
 //! throwaway homes on the real keychain. Each test file uses a subset, hence dead_code.
 #![allow(dead_code)]
+pub mod api_cli;
 pub mod app;
 #[cfg(target_os = "linux")]
 pub mod bare_desktop;

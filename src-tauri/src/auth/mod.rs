@@ -3,7 +3,7 @@
 //! module never depends on the GUI toolkit (a test greps for it), so the CLI, the desktop app
 //! and the tests all drive the very same code.
 pub mod account;
-mod backoff;
+pub(crate) mod backoff;
 pub mod browser;
 pub mod cache;
 mod callback_page;
@@ -12,7 +12,7 @@ pub mod credentials;
 pub mod error;
 pub mod expiry;
 mod files;
-mod http;
+pub(crate) mod http;
 mod keychain_errors;
 mod lock;
 pub mod loopback;

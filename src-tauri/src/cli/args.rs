@@ -38,6 +38,9 @@ pub enum Command {
         #[arg(long)]
         forget_app: bool,
     },
+    /// Call the Spotify Web API with your token, like `gh api`: refreshes after a 401, waits
+    /// out short rate limits, follows pages with --paginate.
+    Api(crate::cli::api::ApiCall),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum, value_name = "SHELL")]

@@ -1,5 +1,6 @@
-//! `spotkey login|status|token|logout`: the same account the desktop app uses, for scripts.
+//! `spotkey login|status|token|logout|api`: the same account the desktop app uses, for scripts.
 //! Errors are one line on stderr and a non-zero exit; nothing here panics on bad input.
+pub mod api;
 pub mod args;
 mod completions;
 mod json;
@@ -50,6 +51,7 @@ async fn dispatch(command: Command) -> u8 {
         Command::Token { fresh } => token(fresh).await,
         Command::Logout { forget_app } => logout(forget_app).await,
         Command::Completions { shell } => completions::print(shell),
+        Command::Api(args) => api::run(args).await,
     }
 }
 

@@ -1,12 +1,18 @@
 //! A faithful fake of Spotify's accounts service (`/authorize`, `/api/token`) and Web API
-//! (`/v1/me`) for tests and manual runs, with fault injection. Owns the public API; the endpoint
+//! (`/v1/me`, playlists, following, search, the player) for tests and manual runs, with fault
+//! injection. Owns the public API; the endpoint
 //! logic lives in the submodules. Depends only on std, tiny_http, url, serde_json, sha2, base64
 //! and rand, so `examples/fake_spotify.rs` can include it by path.
 #![allow(dead_code)]
 
 mod api;
 mod authorize;
+mod catalog;
+mod library;
+mod paging;
+mod player;
 mod proxy;
+mod search;
 mod server;
 mod state;
 mod token;
@@ -63,6 +69,8 @@ pub enum Fault {
     /// HTTP 400 with an OAuth error body carrying these `error` and `error_description` values
     /// verbatim: what a hostile network, proxy or server could put in Spotify's place.
     OAuthError { error: String, description: String },
+    /// 302 to this location (another host, say).
+    Redirect(String),
 }
 
 /// One request as the fake received it.
@@ -76,6 +84,8 @@ pub struct Recorded {
     pub form: BTreeMap<String, String>,
     /// Lower-cased names; repeated headers joined with ", ".
     pub headers: BTreeMap<String, String>,
+    /// The body as received.
+    pub body: Vec<u8>,
 }
 
 pub struct FakeConfig {
@@ -185,6 +195,36 @@ impl FakeSpotify {
     /// Queue a fault for the next GET /v1/me (FIFO, one per request).
     pub fn push_me_fault(&self, fault: Fault) {
         self.state().me_faults.push_back(fault);
+    }
+
+    /// Queue a fault for the next Web API request other than GET /v1/me (FIFO, one per
+    /// request).
+    pub fn push_api_fault(&self, fault: Fault) {
+        self.state().api_faults.push_back(fault);
+    }
+
+    /// Paging objects' links (`next`, `previous`, `href`) point to `base` instead of the fake
+    /// (None: the fake again), as a hostile or misconfigured server might.
+    pub fn set_link_base(&self, base: Option<String>) {
+        self.state().next_base = base;
+    }
+
+    /// What GET /v1/me/player/currently-playing answers (None: 204, nothing plays).
+    pub fn set_now_playing(&self, playing: Option<serde_json::Value>) {
+        self.state().now_playing = playing;
+    }
+
+    /// The Web API requests (`/v1/…`) so far with this method and path.
+    pub fn api_requests(&self, method: &str, path: &str) -> Vec<Recorded> {
+        let st = self.state();
+        let matches = |r: &&Recorded| r.method == method && r.path == path;
+        st.requests.iter().filter(matches).cloned().collect()
+    }
+
+    /// A live access token for `client_id`, as a sign-in would have issued it (for checks of
+    /// the Web API alone).
+    pub fn issue_access_token(&self, client_id: &str) -> String {
+        self.state().issue_access(client_id)
     }
 
     /// Every request so far, in arrival order (faulted ones included).

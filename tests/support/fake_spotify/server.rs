@@ -81,6 +81,7 @@ fn record(rq: &mut Request) -> Recorded {
         query: url.query_pairs().into_owned().collect(),
         form,
         headers,
+        body,
     }
 }
 
@@ -114,6 +115,10 @@ fn route(rq: &Recorded, shared: &Shared) -> Reply {
             faulted(fault, Style::WebApi, || api::me(rq, shared))
         }
         ("GET", "/avatar.png") => api::avatar(),
+        (_, path) if path.starts_with("/v1/") => {
+            let fault = shared.lock().api_faults.pop_front();
+            faulted(fault, Style::WebApi, || api::web_api(rq, shared))
+        }
         _ => json_reply(404, &web_api_error(404, "Service not found")),
     }
 }
@@ -130,6 +135,7 @@ fn faulted(fault: Option<Fault>, style: Style, normal: impl FnOnce() -> Reply) -
         Some(Fault::MalformedJson) => malformed(style),
         Some(Fault::TooManyRequests { retry_after }) => too_many(retry_after),
         Some(Fault::Status(code)) => status_fault(code, style),
+        Some(Fault::Redirect(location)) => redirect_reply(&location),
         Some(Fault::OAuthError { error, description }) => json_reply(
             400,
             &json!({"error": error, "error_description": description}),

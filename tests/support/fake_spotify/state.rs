@@ -77,6 +77,17 @@ pub(super) struct State {
     pub access: HashMap<String, AccessGrant>,
     pub token_faults: VecDeque<Fault>,
     pub me_faults: VecDeque<Fault>,
+    /// Faults for the Web API beyond /v1/me (FIFO, one per request).
+    pub api_faults: VecDeque<Fault>,
+    /// `http://127.0.0.1:PORT`: where the fake is.
+    pub base: String,
+    /// Where paging links point instead of `base` (a hostile or broken server).
+    pub next_base: Option<String>,
+    /// What /v1/me/player/currently-playing answers; None: 204, nothing plays.
+    pub now_playing: Option<serde_json::Value>,
+    /// The user's playlists, newest first (created ones are added).
+    pub playlists: Vec<serde_json::Value>,
+    pub followed: Vec<serde_json::Value>,
     pub requests: Vec<Recorded>,
     pub secrets: Vec<String>,
 }
@@ -101,9 +112,20 @@ impl State {
             access: HashMap::new(),
             token_faults: VecDeque::new(),
             me_faults: VecDeque::new(),
+            api_faults: VecDeque::new(),
+            base: base.to_owned(),
+            next_base: None,
+            now_playing: None,
+            playlists: super::catalog::my_playlists(base),
+            followed: super::catalog::followed_artists(base),
             requests: Vec::new(),
             secrets: Vec::new(),
         }
+    }
+
+    /// Where `next`/`previous`/`href` links of paging objects point.
+    pub fn link_base(&self) -> String {
+        self.next_base.clone().unwrap_or_else(|| self.base.clone())
     }
 
     pub fn client(&self, id: &str) -> Option<&FakeClient> {
