@@ -93,12 +93,24 @@ fn spotkey_alone_without_the_desktop_app_names_what_is_missing() {
     let dir = tempfile::tempdir().unwrap();
     let lonely = dir.path().join("spotkey");
     std::fs::copy(env!("CARGO_BIN_EXE_spotkey"), &lonely).unwrap();
-    let out = Command::new(&lonely)
-        .env("PATH", dir.path())
-        .output()
-        .unwrap();
+    let out = run_fresh_copy(Command::new(&lonely).env("PATH", dir.path()));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "stderr: {stderr}");
     assert!(stderr.contains("spotkey-desktop"), "stderr: {stderr}");
+}
+
+/// Runs a binary that was just written. Another test thread may fork while the copy's write
+/// descriptor is open, and its child holds that descriptor until it execs: starting the copy
+/// then fails with "text file busy" (ETXTBSY) for that moment. Retried until a deadline.
+fn run_fresh_copy(command: &mut Command) -> std::process::Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match command.output() {
+            Err(e) if e.raw_os_error() == Some(26) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            result => return result.unwrap(),
+        }
+    }
 }
