@@ -33,6 +33,8 @@ pub use window::MAIN_WINDOW;
 const HIDDEN_FLAG: &str = "--hidden";
 /// The window reads its own status at once; the background check can wait this long.
 const FIRST_CHECK_AFTER_WINDOW: Duration = Duration::from_millis(1500);
+/// The latest the tray waits for the window's page to load at start.
+const TRAY_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 
 pub fn run(hidden: bool) -> ExitCode {
     let paths = match Paths::from_platform() {
@@ -97,11 +99,15 @@ pub fn run(hidden: bool) -> ExitCode {
             #[cfg(target_os = "linux")]
             theme::follow(app.handle().clone());
             let start_hidden = start == StartAction::StayInTray;
-            // The window first: WebKit's processes start while the tray is built.
-            if !start_hidden {
+            if start_hidden {
+                create_tray(app.handle());
+            } else {
+                // The window first. The tray is built on the main thread, which also serves
+                // the page its files: it waits until the page has loaded (window.rs), or
+                // `TRAY_AFTER_WINDOW` at the latest.
                 window::open(app.handle())?;
+                create_tray_soon(app.handle().clone());
             }
-            create_tray(app.handle());
             // The silent start-up check (keychain, maybe a refresh, the profile) waits until
             // the window has painted, instead of competing with it for the 2 cores.
             let first_check = if start_hidden {
@@ -188,9 +194,28 @@ fn start_controller(app: &AppHandle, paths: Paths) -> Controller {
     controller
 }
 
-fn create_tray(app: &AppHandle) {
-    let initial = crate::app::AppStatus::placeholder();
-    if let Err(e) = tray::create(app, &tray_menu::view(&initial)) {
+/// Builds the tray icon, once: later calls (the page loaded again, the deadline) do nothing.
+/// It starts from the newest status, which may have been published before it existed.
+pub(crate) fn create_tray(app: &AppHandle) {
+    if tray::exists(app) {
+        return;
+    }
+    let status = app
+        .try_state::<Controller>()
+        .and_then(|controller| controller.last_status())
+        .unwrap_or_else(crate::app::AppStatus::placeholder);
+    if let Err(e) = tray::create(app, &tray_menu::view(&status)) {
         tracing::warn!(error = %e, "no tray icon");
     }
+}
+
+/// A page that never finishes loading still gets its tray.
+fn create_tray_soon(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(TRAY_AFTER_WINDOW).await;
+        let on_main = app.clone();
+        if let Err(e) = app.run_on_main_thread(move || create_tray(&on_main)) {
+            tracing::warn!(error = %e, "no tray icon");
+        }
+    });
 }

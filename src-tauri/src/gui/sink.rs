@@ -15,7 +15,13 @@ impl StatusSink for TauriSink {
         if let Err(e) = self.app.emit("status", status) {
             tracing::debug!(error = %e, "status event not delivered");
         }
-        tray::show(&self.app, &tray_menu::view(status));
+        // On the main thread, where the tray is built too (late, at a start with the window):
+        // an update either finds the tray or comes before it, and the tray is then built from
+        // the newest status.
+        let (app, view) = (self.app.clone(), tray_menu::view(status));
+        if let Err(e) = self.app.run_on_main_thread(move || tray::show(&app, &view)) {
+            tracing::debug!(error = %e, "tray not updated");
+        }
     }
 
     fn notify(&self, title: &str, body: &str) {

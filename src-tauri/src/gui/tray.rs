@@ -51,6 +51,10 @@ pub fn create(app: &AppHandle, view: &TrayView) -> tauri::Result<()> {
     Ok(())
 }
 
+pub fn exists(app: &AppHandle) -> bool {
+    app.tray_by_id(TRAY_ID).is_some()
+}
+
 /// Redraws the tray for a new status (a desktop without a tray host simply shows nothing).
 pub fn show(app: &AppHandle, view: &TrayView) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {

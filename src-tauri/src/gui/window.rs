@@ -1,5 +1,6 @@
 //! The one window. Built anew each time it is opened and destroyed when closed, so a spotkey
 //! living in the tray does not keep a webview in memory (`after_close` gives back the rest).
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 use crate::app::Controller;
@@ -16,7 +17,14 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
         WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
             .title("spotkey")
             .inner_size(480.0, 680.0)
-            .min_inner_size(380.0, 520.0);
+            .min_inner_size(380.0, 520.0)
+            // At start the tray waits for this (gui::create_tray), so that building it on the
+            // main thread does not hold up the page; afterwards it exists and this does nothing.
+            .on_page_load(|window, page| {
+                if matches!(page.event(), PageLoadEvent::Finished) {
+                    super::create_tray(window.app_handle());
+                }
+            });
     if let Some(script) = initial_status_script(app) {
         builder = builder.initialization_script(script);
     }
