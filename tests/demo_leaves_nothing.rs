@@ -47,7 +47,11 @@ fn demo_signs_in_and_leaves_nothing(user: &User, ending: Ending) {
     );
 
     demo.end(ending);
-    assert!(demo.ended_within(END), "the demo did not end on {ending:?}");
+    assert!(
+        demo.ended_within(END),
+        "the demo did not end on {ending:?}; its process group still has {:?}",
+        demo.group_left()
+    );
     assert_eq!(
         demo.group_left(),
         Vec::<String>::new(),
