@@ -34,12 +34,9 @@ fn me_requests(fake: &FakeSpotify) -> usize {
     requests.iter().filter(|r| r.path == "/v1/me").count()
 }
 
+/// The fake's request log announces nothing: polled until the deadline.
 async fn wait_until(what: &str, deadline: Duration, mut done: impl FnMut() -> bool) {
-    let end = Instant::now() + deadline;
-    while !done() {
-        assert!(Instant::now() < end, "{what}: not within {deadline:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    support::wait::until(what, deadline, || std::future::ready(done())).await;
 }
 
 async fn cli_login(fake: &FakeSpotify, home: &TestHome) {

@@ -6,7 +6,6 @@
 mod support;
 
 use std::ffi::OsString;
-use std::time::{Duration, Instant};
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
@@ -44,11 +43,10 @@ async fn watch_connecting_screen(app: &Desktop) {
 async fn wait_until_an_attempt_ended(app: &Desktop) {
     let script = "return window.__connectingChanges >= 2 \
                   && document.getElementById('screen-connecting').hidden;";
-    let deadline = Instant::now() + WAIT;
-    while app.client.execute(script, vec![]).await.unwrap() != serde_json::json!(true) {
-        assert!(Instant::now() < deadline, "the sign-in attempt never ended");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    support::wait::until("the sign-in attempt ended", WAIT, || async {
+        app.client.execute(script, vec![]).await.unwrap() == serde_json::json!(true)
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use support::bare_desktop::{Desk, FakeXembedTray, AUTOSTART_WAIT, WINDOW_WAIT};
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
@@ -120,19 +118,11 @@ async fn startup_settings(with_tray: bool) -> (Option<String>, bool) {
     let desktop = Desktop::launch(env, &[]).await;
     desktop.click("#open-settings").await;
     // Filled once the settings arrived: the client ID the environment gives.
-    let deadline = Instant::now() + WAIT;
-    while desktop
-        .wait_for("#settings-client-id")
-        .await
-        .prop("value")
-        .await
-        .ok()
-        .flatten()
-        != Some("test-client".into())
-    {
-        assert!(Instant::now() < deadline, "the settings never arrived");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    support::wait::until("the settings arrived", WAIT, || async {
+        let field = desktop.wait_for("#settings-client-id").await;
+        field.prop("value").await.ok().flatten() == Some("test-client".into())
+    })
+    .await;
     let note = desktop.wait_for("#tray-unavailable").await;
     let shown = note.is_displayed().await.unwrap_or(false);
     let text = note.text().await.unwrap_or_default();

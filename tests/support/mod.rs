@@ -20,3 +20,4 @@ pub mod keyring;
 #[cfg(target_os = "linux")]
 pub mod session_bus;
 pub mod user;
+pub mod wait;
