@@ -13,6 +13,14 @@
 # SPOTKEY_DEMO_BIN_DIR=<dir> uses the binaries there (spotkey, spotkey-desktop,
 # examples/fake_spotify) and skips the release build; the tests point it at target/debug.
 set -euo pipefail
+# Ctrl-C ends the demo through the INT trap below, but a shell that starts with SIGINT ignored
+# (a background job of another script, a parent that ignores it while it waits) cannot trap it
+# and would never end on Ctrl-C: start again with its default action (GNU env 8.31 or later).
+if [[ $(trap -p INT) == *"''"* && -z ${SPOTKEY_DEMO_INT_RESTORED:-} ]] &&
+  env --default-signal=INT true 2>/dev/null; then
+  SPOTKEY_DEMO_INT_RESTORED=1 exec env --default-signal=INT "$BASH" "$0" "$@"
+fi
+unset SPOTKEY_DEMO_INT_RESTORED
 cd "$(dirname "$0")/.."
 
 say() { printf 'spotkey demo: %s\n' "$*" >&2; }

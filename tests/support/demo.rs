@@ -120,7 +120,8 @@ impl Demo {
             bin_dir.join("examples/fake_spotify").exists(),
             "build the fake first: cargo build --example fake_spotify (make test does)"
         );
-        let mut child = Command::new(root.join("scripts/demo.sh"))
+        let mut command = Command::new(root.join("scripts/demo.sh"));
+        command
             .env_clear()
             .envs(user.env(display))
             .env("SPOTKEY_DEMO_BIN_DIR", bin_dir)
@@ -129,9 +130,17 @@ impl Demo {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .process_group(0)
-            .spawn()
-            .unwrap();
+            .process_group(0);
+        // Started the way a script starts a background job: with SIGINT ignored, which a shell
+        // cannot trap. Ctrl-C must end the demo all the same.
+        // SAFETY: signal(2) only, between fork and exec; it is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
         let (tx, lines) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
