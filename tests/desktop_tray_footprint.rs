@@ -5,13 +5,14 @@
 
 mod support;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
-use support::footprint::{app_only, spawn, wakeups, Hidden};
+use support::footprint::{app_only, spawn, thread_names, wakeups, Hidden};
 use support::home::TestHome;
 use support::session_bus::FakeTray;
 
@@ -25,6 +26,16 @@ static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 fn webkit(processes: &[(u32, String)]) -> Vec<&str> {
     let names = processes.iter().map(|(_, n)| n.as_str());
     names.filter(|n| n.starts_with("WebKit")).collect()
+}
+
+/// The window manager's close button.
+fn close_window(app: &Desktop) {
+    let closed = Command::new(format!("{SCRIPTS}/x11-close-window.py"))
+        .args(["spotkey", "20"])
+        .env("DISPLAY", app.display())
+        .status()
+        .expect("run x11-close-window.py");
+    assert!(closed.success(), "the window did not close ({closed})");
 }
 
 fn window_on_screen(display: &str) -> bool {
@@ -45,13 +56,7 @@ async fn closing_the_window_ends_every_webkit_process_and_a_second_launch_brings
     let app = Desktop::launch(home.env(&fake), &[]).await;
     app.wait_for_text("body", "spotkey", WAIT).await;
 
-    // The window manager's close button.
-    let closed = Command::new(format!("{SCRIPTS}/x11-close-window.py"))
-        .args(["spotkey", "20"])
-        .env("DISPLAY", app.display())
-        .status()
-        .expect("run x11-close-window.py");
-    assert!(closed.success(), "the window did not close ({closed})");
+    close_window(&app);
     let deadline = Instant::now() + GONE_WITHIN;
     loop {
         let left = app_only(app.processes());
@@ -113,4 +118,131 @@ async fn idle_in_the_tray_no_thread_wakes_on_a_timer() {
         busy.is_empty(),
         "idle for {WINDOW:?}, these threads woke more than {MOST} times: {busy:?}"
     );
+}
+
+/// The process of spotkey itself among an app's processes.
+fn spotkey_pid(processes: Vec<(u32, String)>) -> u32 {
+    let found = app_only(processes)
+        .into_iter()
+        .find(|(_, n)| n.starts_with("spotkey"));
+    found.expect("spotkey is running").0
+}
+
+/// Once its window was open, WebKit and GTK kept threads of their own in spotkey's process
+/// (one polls memory pressure every 5 s), so spotkey in the tray woke ~25 times a minute
+/// and held ~30 MB more than one that never opened a window. Closing the window must leave
+/// only what a start in the tray runs, in the same process the tray and a second launch know.
+#[tokio::test]
+async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
+    let _turn = ONE_APP.lock().await;
+    let _tray = FakeTray::on_session_bus();
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let hidden = Hidden::start(&home.env(&fake))
+        .await
+        .expect("spotkey --hidden");
+    let in_tray = thread_names(spotkey_pid(hidden.processes()));
+    drop(hidden);
+
+    let app = Desktop::launch(home.env(&fake), &[]).await;
+    app.wait_for_text("body", "spotkey", WAIT).await;
+    let spotkey = spotkey_pid(app.processes());
+    let from_window = started_by_window(spotkey, &in_tray);
+    close_window(&app);
+
+    threads_end(spotkey, &from_window).await;
+    assert_eq!(
+        spotkey_pid(app.processes()),
+        spotkey,
+        "spotkey must stay in the tray as the same process"
+    );
+    app.quit().await;
+}
+
+/// The threads of `spotkey` that a start in the tray (`in_tray`) does not have.
+fn started_by_window(spotkey: u32, in_tray: &BTreeSet<String>) -> BTreeSet<String> {
+    let from_window: BTreeSet<String> =
+        thread_names(spotkey).difference(in_tray).cloned().collect();
+    assert!(
+        !from_window.is_empty(),
+        "the window started no thread of its own, so this test would prove nothing"
+    );
+    from_window
+}
+
+async fn threads_end(spotkey: u32, started: &BTreeSet<String>) {
+    const BACK_WITHIN: Duration = Duration::from_secs(30);
+    support::wait::until_ok("the window's threads to end", BACK_WITHIN, || {
+        let now = thread_names(spotkey);
+        let left: Vec<_> = now.intersection(started).collect();
+        let answer = if left.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("still running: {left:?}"))
+        };
+        async move { answer }
+    })
+    .await;
+}
+
+/// The user closed the window while Spotify's consent page was still open in the browser:
+/// spotkey must go on waiting in the tray, store the grant when the user approves, and only
+/// then give back what the window took.
+#[tokio::test]
+async fn a_sign_in_still_in_the_browser_when_the_window_closes_finishes_in_the_tray() {
+    let _turn = ONE_APP.lock().await;
+    let _tray = FakeTray::on_session_bus();
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let hidden = Hidden::start(&home.env(&fake))
+        .await
+        .expect("spotkey --hidden");
+    let in_tray = thread_names(spotkey_pid(hidden.processes()));
+    drop(hidden);
+    let app = Desktop::launch(home.env(&fake), &[]).await;
+    app.click("#connect").await;
+    app.wait_for_text("#connecting-title", "Approve spotkey in your browser", WAIT)
+        .await;
+    let read_link = "return document.getElementById('sign-in-link').textContent;";
+    let link = std::sync::Mutex::new(String::new());
+    support::wait::until("the sign-in link on screen", WAIT, || {
+        let shown = app.client.execute(read_link, vec![]);
+        let link = &link;
+        async move {
+            let text = shown.await.ok().and_then(|v| v.as_str().map(String::from));
+            let text = text.unwrap_or_default();
+            let found = text.starts_with("http");
+            *link.lock().unwrap() = text;
+            found
+        }
+    })
+    .await;
+    let link = link.into_inner().unwrap();
+    let spotkey = spotkey_pid(app.processes());
+    let from_window = started_by_window(spotkey, &in_tray);
+
+    close_window(&app);
+    support::wait::until("WebKit's processes to end", GONE_WITHIN, || {
+        let left = webkit(&app_only(app.processes())).is_empty();
+        async move { left }
+    })
+    .await;
+    // The user approves in the browser now.
+    let page = support::user::follow(&link).await;
+
+    let (status, body) = page.expect("spotkey's listener answers after the window closed");
+    assert_eq!(status, 200, "{body}");
+    let signed_in = Command::new(env!("CARGO_BIN_EXE_spotkey"))
+        .arg("status")
+        .envs(home.env(&fake))
+        .output()
+        .expect("run spotkey status");
+    assert!(
+        signed_in.status.success(),
+        "not signed in after approving: {}",
+        String::from_utf8_lossy(&signed_in.stdout)
+    );
+    threads_end(spotkey, &from_window).await;
+    assert_eq!(spotkey_pid(app.processes()), spotkey);
+    app.quit().await;
 }

@@ -9,6 +9,6 @@ fn main() -> std::process::ExitCode {
     let cli = spotkey::cli::Cli::parse();
     match cli.command {
         Some(command) => spotkey::cli::run(command),
-        None => spotkey::gui::start_app(cli.hidden),
+        None => spotkey::gui::start_app(cli.hidden, cli.restarted),
     }
 }

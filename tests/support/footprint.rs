@@ -77,6 +77,17 @@ pub fn pss_mib(processes: &[(u32, String)]) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// The names of the threads of process `pid` (what `top -H` shows), each once.
+pub fn thread_names(pid: u32) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_string())
+        .collect()
+}
+
 pub fn names(processes: &[(u32, String)]) -> String {
     let names: Vec<&str> = processes.iter().map(|(_, n)| n.as_str()).collect();
     names.join(", ")

@@ -19,3 +19,21 @@ where
         tokio::time::sleep(POLL).await;
     }
 }
+
+/// Like `until`, for a check that can say what is still missing: panics with its last answer.
+pub async fn until_ok<F, Fut>(what: &str, deadline: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let end = Instant::now() + deadline;
+    loop {
+        match check().await {
+            Ok(()) => return,
+            Err(missing) if Instant::now() >= end => {
+                panic!("{what}: not within {deadline:?}: {missing}")
+            }
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
+}

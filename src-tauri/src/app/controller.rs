@@ -39,6 +39,8 @@ pub(super) struct Inner {
     /// The token-free files as last followed; held while a change is followed, one at a time.
     pub(super) followed: tokio::sync::Mutex<CacheFiles>,
     publishing: tokio::sync::Mutex<()>,
+    /// Announces that the controller may have become quiet (quiet.rs).
+    pub(super) settled: Notify,
 }
 
 /// Where a published status comes from.
@@ -60,7 +62,7 @@ pub(super) struct Shared {
     config_error: Option<ErrorDto>,
     /// The one sign-in in progress (its lifecycle: signing_in.rs).
     pub(super) pending: Option<PendingSignIn>,
-    problem: Option<Problem>,
+    pub(super) problem: Option<Problem>,
     pub(super) last_error: Option<ErrorDto>,
     /// The last status sent, with revision 0 (compared for changes).
     pub(super) last_sent: Option<AppStatus>,
@@ -69,6 +71,8 @@ pub(super) struct Shared {
     /// What of the settings file the account was made from (following.rs compares a changed
     /// file with it: another process's `login --save` or `logout --forget-app`).
     pub(super) account_settings: Settings,
+    /// Changes and refreshes in flight (quiet.rs).
+    pub(super) working: usize,
 }
 
 pub(super) fn setup_needed_error() -> ErrorDto {
@@ -101,6 +105,7 @@ impl Controller {
                 rearm: Notify::new(),
                 followed: tokio::sync::Mutex::new(followed),
                 publishing: tokio::sync::Mutex::new(()),
+                settled: Notify::new(),
             }),
         };
         // Nothing can be pending yet.
@@ -233,6 +238,7 @@ impl Controller {
         if changed {
             self.inner.sink.status_changed(&status);
         }
+        self.inner.settled.notify_one();
         status
     }
 
@@ -267,6 +273,7 @@ impl Controller {
 
     /// Retry after "offline" or a keychain problem: renew now if due, fetch the profile.
     pub async fn retry(&self) -> AppStatus {
+        let _working = self.working();
         if let Some(account) = self.account() {
             let result = account.retry_now().await;
             self.apply_refresh(&account, result, true).await;
@@ -322,6 +329,7 @@ impl Controller {
     /// Local sign-out: keychain entries and cached profile go (Spotify has no revoke API).
     /// A pending sign-in ends first, so no grant it might still store survives the sign-out.
     pub async fn sign_out(&self) -> Result<AppStatus, ErrorDto> {
+        let _working = self.working();
         self.end_sign_in().await;
         if let Some(account) = self.account() {
             account.sign_out().await.map_err(ErrorDto::from)?;

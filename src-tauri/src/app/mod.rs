@@ -11,6 +11,7 @@ mod following;
 mod keychain_guard;
 mod pending;
 mod problem;
+mod quiet;
 mod refresher;
 mod scope_info;
 mod settings_ops;

@@ -33,16 +33,26 @@ impl Controller {
     /// Runs forever; the shell spawns it once (single instance: one refresher per user).
     /// `first_after`: how long the first silent check waits (a wake-up starts it sooner).
     pub async fn keep_fresh(self, first_after: Duration) {
+        self.keep_fresh_from(first_after, true).await;
+    }
+
+    /// For the app started again in the tray after its window closed: the window's process
+    /// read the profile already, so the first check only confirms the session.
+    pub async fn keep_fresh_after_restart(self) {
+        self.keep_fresh_from(Duration::ZERO, false).await;
+    }
+
+    async fn keep_fresh_from(self, first_after: Duration, profile_first: bool) {
         if !first_after.is_zero() {
             tokio::select! {
                 _ = tokio::time::sleep(first_after) => {}
                 _ = self.inner.wake.notified() => {}
             }
         }
-        let mut first = true;
+        let mut fetch_profile = profile_first;
         loop {
-            let next = self.refresh_once(first).await;
-            first = false;
+            let next = self.refresh_once(fetch_profile).await;
+            fetch_profile = false;
             self.wait_until_due(next).await;
         }
     }
@@ -80,6 +90,7 @@ impl Controller {
     /// One silent check: a valid token (refreshed when due), the profile at start, the
     /// problem banner kept in line. Returns how long to sleep, or None to wait for a wake-up.
     pub async fn refresh_once(&self, fetch_profile: bool) -> Option<Duration> {
+        let _working = self.working();
         let account = self.account()?;
         if self.is_signing_in() {
             self.publish().await;

@@ -56,6 +56,7 @@ impl Controller {
         client_secret: Option<&str>,
         confirm_sign_out: bool,
     ) -> Result<AppStatus, ErrorDto> {
+        let _working = self.working();
         let id = ClientId::parse(client_id).map_err(ErrorDto::from)?;
         let secret = match client_secret.map(str::trim) {
             None => SecretChange::Keep,
@@ -85,6 +86,7 @@ impl Controller {
     /// Saves the scopes to ask for. Fewer than granted needs nothing; more shows
     /// `needs_consent` so the user approves again in the browser.
     pub async fn save_scopes(&self, scopes: &[String]) -> Result<AppStatus, ErrorDto> {
+        let _working = self.working();
         if scopes.is_empty() {
             return Err(ErrorDto::new(
                 "invalid_config",
@@ -103,6 +105,7 @@ impl Controller {
     }
 
     pub fn save_start_hidden(&self, start_hidden: bool) -> Result<(), ErrorDto> {
+        let _working = self.working();
         let mut file = self.settings_file();
         file.start_hidden = Some(start_hidden);
         file.save(&self.inner.paths.config_dir)
@@ -111,6 +114,7 @@ impl Controller {
 
     /// Signs out, then forgets the client ID and its secret: back to the first-run screen.
     pub async fn forget_app(&self) -> Result<AppStatus, ErrorDto> {
+        let _working = self.working();
         self.sign_out().await?;
         credentials::forget(&self.inner.paths, &self.vault())
             .await

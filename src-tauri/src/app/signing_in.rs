@@ -46,6 +46,8 @@ impl Controller {
             .sign_in(self.inner.browser.as_ref(), &observer, &cancel)
             .await;
         drop(stopped); // the listener is closed: whoever ends this attempt may go on
+                       // Taken while the attempt is still pending: its outcome is never half announced.
+        let _working = self.working();
         self.finish_sign_in(attempt, result).await;
     }
 

@@ -11,6 +11,9 @@ pub struct Cli {
     /// Start in the system tray without opening the window.
     #[arg(long)]
     pub hidden: bool,
+    /// Set by the desktop app when it starts itself again in the tray after its window closed.
+    #[arg(long, hide = true, requires = "hidden")]
+    pub restarted: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

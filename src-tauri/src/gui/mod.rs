@@ -1,6 +1,7 @@
 //! The desktop shell: puts the app controller on screen (window, tray, notifications) and
 //! wires Tauri's plugins. Holds no auth logic and no state of its own.
 mod after_close;
+mod back_to_tray;
 mod commands;
 mod sink;
 mod startup;
@@ -36,7 +37,7 @@ const FIRST_CHECK_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 /// The latest the tray waits for the window's page to load at start.
 const TRAY_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 
-pub fn run(hidden: bool) -> ExitCode {
+pub fn run(hidden: bool, restarted: bool) -> ExitCode {
     let paths = match Paths::from_platform() {
         Ok(p) => p,
         Err(e) => {
@@ -58,7 +59,11 @@ pub fn run(hidden: bool) -> ExitCode {
     let _tokio_here = runtime.inner().enter();
     let app = tauri::Builder::default()
         // First: a second launch only focuses this one (one listener, one refresher).
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A login item, or this app starting itself again, while one runs: nothing to show.
+            if argv.iter().any(|arg| arg == HIDDEN_FLAG) {
+                return;
+            }
             if let Err(e) = window::open(app) {
                 tracing::warn!(error = %e, "could not show the window for a second launch");
             }
@@ -116,7 +121,11 @@ pub fn run(hidden: bool) -> ExitCode {
                 FIRST_CHECK_AFTER_WINDOW
             };
             tauri::async_runtime::spawn(controller.clone().follow_other_processes());
-            tauri::async_runtime::spawn(controller.keep_fresh(first_check));
+            if restarted {
+                tauri::async_runtime::spawn(controller.keep_fresh_after_restart());
+            } else {
+                tauri::async_runtime::spawn(controller.keep_fresh(first_check));
+            }
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -135,6 +144,7 @@ pub fn run(hidden: bool) -> ExitCode {
             // The last window closed (Quit passes a code).
             if stays_after_close(app) {
                 api.prevent_exit();
+                back_to_tray::window_closed(app);
             }
         }
     });

@@ -5,13 +5,14 @@ use std::process::ExitCode;
 
 const EXIT_ERROR: u8 = crate::cli::EXIT_ERROR;
 
-pub fn start_app(hidden: bool) -> ExitCode {
+/// `restarted`: the app starting itself again in the tray after its window closed.
+pub fn start_app(hidden: bool, restarted: bool) -> ExitCode {
     if let Some(why) = no_display() {
         eprintln!("spotkey: {why}");
         return ExitCode::from(EXIT_ERROR);
     }
     one_line_panics();
-    match catch_unwind(AssertUnwindSafe(|| super::run(hidden))) {
+    match catch_unwind(AssertUnwindSafe(|| super::run(hidden, restarted))) {
         Ok(code) => code,
         // The hook has already printed the one line.
         Err(_) => ExitCode::from(EXIT_ERROR),
