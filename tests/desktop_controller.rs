@@ -311,3 +311,37 @@ async fn changing_credentials_while_signed_in_asks_first_and_scopes_can_grow() {
     assert!(forgotten.setup_needed);
     assert_eq!(home.keychain_item_count(), 0);
 }
+
+/// After the window closes, the shell replaces the process with a fresh one in the tray
+/// (lighter: no WebKit left behind), but only when that loses nothing the user still needs:
+/// a sign-in waiting for the browser, or the message of one that failed.
+#[tokio::test]
+async fn the_app_starts_again_in_the_tray_only_when_that_loses_nothing() {
+    let fake = FakeSpotify::start();
+    let home = TestHome::new();
+    let app = desktop(&home, &fake, Some("test-client"));
+    let quiet = || app.controller.while_quiet(|| ()).is_some();
+    assert!(quiet(), "signed out and idle: nothing to lose");
+
+    fake.set_consent(Consent::Ignore);
+    app.controller.sign_in().await.unwrap();
+    app.sign_in_link().await;
+    assert!(!quiet(), "the pending sign-in (its listener) would be lost");
+    app.controller.cancel_sign_in().await;
+
+    fake.set_consent(Consent::Deny);
+    app.controller.sign_in().await.unwrap();
+    let controller = &app.controller;
+    support::wait::until("the sign-in to fail", WAIT, || async move {
+        controller.status().await.last_error.is_some()
+    })
+    .await;
+    assert!(
+        !quiet(),
+        "the message saying the user declined would be lost"
+    );
+
+    fake.set_consent(Consent::Approve);
+    app.signed_in().await;
+    support::wait::until("quiet once signed in", WAIT, || async { quiet() }).await;
+}
