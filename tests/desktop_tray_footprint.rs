@@ -138,11 +138,7 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
     let _tray = FakeTray::on_session_bus();
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let hidden = Hidden::start(&home.env(&fake))
-        .await
-        .expect("spotkey --hidden");
-    let in_tray = thread_names(spotkey_pid(hidden.processes()));
-    drop(hidden);
+    let in_tray = threads_of_a_start_in_the_tray(&home, &fake).await;
 
     let app = Desktop::launch(home.env(&fake), &[]).await;
     app.wait_for_text("body", "spotkey", WAIT).await;
@@ -157,6 +153,14 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
         "spotkey must stay in the tray as the same process"
     );
     app.quit().await;
+}
+
+/// The threads `spotkey-desktop --hidden` runs (the window never opened).
+async fn threads_of_a_start_in_the_tray(home: &TestHome, fake: &FakeSpotify) -> BTreeSet<String> {
+    let hidden = Hidden::start(&home.env(fake))
+        .await
+        .expect("spotkey --hidden");
+    thread_names(spotkey_pid(hidden.processes()))
 }
 
 /// The threads of `spotkey` that a start in the tray (`in_tray`) does not have.
@@ -194,11 +198,7 @@ async fn a_sign_in_still_in_the_browser_when_the_window_closes_finishes_in_the_t
     let _tray = FakeTray::on_session_bus();
     let fake = FakeSpotify::start();
     let home = TestHome::new();
-    let hidden = Hidden::start(&home.env(&fake))
-        .await
-        .expect("spotkey --hidden");
-    let in_tray = thread_names(spotkey_pid(hidden.processes()));
-    drop(hidden);
+    let in_tray = threads_of_a_start_in_the_tray(&home, &fake).await;
     let app = Desktop::launch(home.env(&fake), &[]).await;
     app.click("#connect").await;
     app.wait_for_text("#connecting-title", "Approve spotkey in your browser", WAIT)
