@@ -20,7 +20,7 @@ use spotkey::auth::sign_in::Quiet;
 use spotkey::auth::CancelHandle;
 use support::desktop::Desktop;
 use support::fake_spotify::FakeSpotify;
-use support::footprint::{self as measure, app_only, pss_mib, Hidden, Wakeups};
+use support::footprint::{self as measure, app_only, pss_mib, uss_mib, Hidden, Wakeups};
 use support::home::TestHome;
 use support::user::ScriptedUser;
 use tray::{Env, SETTLE};
@@ -119,16 +119,24 @@ async fn paint_and_memory(spotkey: &Path, env: &Env) {
         "    ratio spotkey/hello-world medians: {:.2}",
         median_f(&our_mib) / median_f(&hello_mib)
     );
+    mib_report("    USS, window open (spotkey)", &ours.uss);
+    mib_report("    USS, window open (hello-world)", &baseline.uss);
+    println!(
+        "    ratio spotkey/hello-world medians (USS): {:.2}",
+        median_f(&ours.uss) / median_f(&baseline.uss)
+    );
 }
 
 /// (f'): the tray footprint after closing the window, against `--hidden`; reopen time.
 async fn in_the_tray(env: &Env) -> Result<(), String> {
     let (mut closed, mut reopened, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut closed_uss, mut hidden_uss) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
         let app = tray::launch_and_close(env).await?;
         tokio::time::sleep(SETTLE).await;
         let left = app_only(app.processes());
         closed.push(pss_mib(&left));
+        closed_uss.push(uss_mib(&left));
         if closed.len() == 1 {
             println!("    in the tray after closing: {}", each_pss(&left));
         }
@@ -140,6 +148,7 @@ async fn in_the_tray(env: &Env) -> Result<(), String> {
         tokio::time::sleep(SETTLE).await;
         let left = app.processes();
         hidden.push(pss_mib(&left));
+        hidden_uss.push(uss_mib(&left));
         if hidden.len() == 1 {
             println!("    in the tray with --hidden: {}", each_pss(&left));
         }
@@ -149,6 +158,14 @@ async fn in_the_tray(env: &Env) -> Result<(), String> {
     println!(
         "    ratio closed/--hidden medians: {:.2}",
         median_f(&closed) / median_f(&hidden)
+    );
+    // PSS splits library pages with whatever else maps them (the WebDriver session around the
+    // closed app, other WebKit apps): USS, the app's own pages, does not move with them.
+    mib_report("    USS in the tray after closing the window", &closed_uss);
+    mib_report("    USS in the tray, started --hidden", &hidden_uss);
+    println!(
+        "    ratio closed/--hidden medians (USS): {:.2}",
+        median_f(&closed_uss) / median_f(&hidden_uss)
     );
     report("    reopen (second launch) -> window on screen", &reopened);
     Ok(())
@@ -223,11 +240,13 @@ struct Paints {
     seen: Vec<Duration>,
     /// PSS of the app's processes once settled, with `memory`.
     mib: Vec<f64>,
+    /// USS of the same, at the same moments.
+    uss: Vec<f64>,
 }
 
 /// Cold starts until `shows` is painted; with `memory`, also the PSS once it settled.
 async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> Paints {
-    let (mut samples, mut mib) = (Vec::with_capacity(RUNS), Vec::new());
+    let (mut samples, mut mib, mut uss) = (Vec::with_capacity(RUNS), Vec::new(), Vec::new());
     let mut painted = Vec::with_capacity(RUNS);
     let mut timelines = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
@@ -269,6 +288,7 @@ async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> P
                 );
             }
             mib.push(pss_mib(&open));
+            uss.push(uss_mib(&open));
         }
         app.quit().await;
     }
@@ -288,6 +308,7 @@ async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> P
         painted,
         seen: samples,
         mib,
+        uss,
     }
 }
 
@@ -295,7 +316,10 @@ async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> P
 fn each_pss(processes: &[(u32, String)]) -> String {
     let each: Vec<String> = processes
         .iter()
-        .map(|p| format!("{} {:.0} MiB", p.1, pss_mib(std::slice::from_ref(p))))
+        .map(|p| {
+            let one = std::slice::from_ref(p);
+            format!("{} {:.0} MiB (USS {:.0})", p.1, pss_mib(one), uss_mib(one))
+        })
         .collect();
     each.join(", ")
 }

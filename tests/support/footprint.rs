@@ -62,16 +62,28 @@ pub fn tree(root: u32) -> Vec<(u32, String)> {
     found
 }
 
-/// Proportional set size in MiB: shared pages split between the processes that map them.
+/// Proportional set size in MiB: shared pages split between the processes that map them, so
+/// it moves with whatever else on the machine maps the same libraries (WebKit, GTK).
 pub fn pss_mib(processes: &[(u32, String)]) -> f64 {
+    rollup_mib(processes, &["Pss:"])
+}
+
+/// Unique set size in MiB: the pages only these processes map. It does not move with what else
+/// runs, but leaves out the libraries' shared pages.
+pub fn uss_mib(processes: &[(u32, String)]) -> f64 {
+    rollup_mib(processes, &["Private_Clean:", "Private_Dirty:"])
+}
+
+/// The sum of `fields` of /proc/<pid>/smaps_rollup over `processes`, in MiB.
+fn rollup_mib(processes: &[(u32, String)], fields: &[&str]) -> f64 {
     let kib: u64 = processes
         .iter()
         .filter_map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|text| {
+        .flat_map(|text| {
             text.lines()
-                .find(|l| l.starts_with("Pss:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|l| fields.iter().any(|f| l.starts_with(f)))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
         })
         .sum();
     kib as f64 / 1024.0
