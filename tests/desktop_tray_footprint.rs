@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
-use support::footprint::{app_only, spawn, thread_names, wakeups, Hidden};
+use support::footprint::{app_only, restarted_in_the_tray, spawn, thread_names, wakeups, Hidden};
 use support::home::TestHome;
 use support::session_bus::FakeTray;
 
@@ -74,6 +74,14 @@ async fn closing_the_window_ends_every_webkit_process_and_a_second_launch_brings
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
+    // Back in the tray, the process started itself again; a launch before it is up again would
+    // become the spotkey itself (and this one hand over to it).
+    let spotkey = spotkey_pid(app.processes());
+    support::wait::until("spotkey back in the tray", WAIT, || {
+        let up = restarted_in_the_tray(spotkey);
+        async move { up }
+    })
+    .await;
     let program = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
     let mut second = spawn(program, app.display(), &home.env(&fake), &[]).expect("second launch");
     let deadline = Instant::now() + WAIT;

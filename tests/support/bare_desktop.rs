@@ -99,10 +99,20 @@ impl Desk {
         app
     }
 
-    /// The close button, then the window's going.
+    /// The close button, then the window's going, and spotkey up again in the tray (it starts
+    /// itself again there; a second launch before that would become the spotkey).
     pub fn close_and_wait(&self, app: &Spotkey) {
         self.close_window();
         self.wait_window(app, false);
+        let deadline = Instant::now() + WINDOW_WAIT;
+        while !super::footprint::restarted_in_the_tray(app.child.id()) {
+            assert!(
+                Instant::now() < deadline,
+                "spotkey was not back in the tray {WINDOW_WAIT:?} after its window closed: {}",
+                app.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A second launch hands over to the running spotkey, which opens its window: the proof,

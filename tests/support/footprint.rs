@@ -100,6 +100,15 @@ pub fn thread_names(pid: u32) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// spotkey `pid` has started itself again in the tray after its window closed, and is up: it
+/// owns its single-instance name again (the plugin takes it before the thread that follows the
+/// tray is started), so a second launch now hands over to it.
+pub fn restarted_in_the_tray(pid: u32) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let restarted = cmdline.split(|b| *b == 0).any(|arg| arg == b"--restarted");
+    restarted && thread_names(pid).contains("tray-gone")
+}
+
 pub fn names(processes: &[(u32, String)]) -> String {
     let names: Vec<&str> = processes.iter().map(|(_, n)| n.as_str()).collect();
     names.join(", ")
@@ -126,10 +135,12 @@ pub fn wakeups(processes: &[(u32, String)], window: Duration) -> Result<Wakeups,
         .args(["-p", &pids.join(","), "--", "sleep"])
         .arg(format!("{:.3}", window.as_secs_f64()))
         .stdout(Stdio::null())
-        .status()
+        .stderr(Stdio::piped())
+        .output()
         .map_err(|e| format!("cannot run perf ({e}): `make bench` installs it"))?;
-    if !recorded.success() {
-        return Err(format!("perf record failed ({recorded})"));
+    if !recorded.status.success() {
+        let said = String::from_utf8_lossy(&recorded.stderr);
+        return Err(format!("perf record failed ({}): {said}", recorded.status));
     }
     count_sleeps(&data)
 }
