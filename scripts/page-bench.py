@@ -78,7 +78,8 @@ TIMELINE = """JSON.stringify((() => {
   const at = (name) => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : -1; };
   return { origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd || -1,
            load: n.loadEventEnd || -1, fcp: at('first-contentful-paint'),
-           mark: at('spotkey:status-rendered'),
+           mark: at('spotkey:status-rendered'), first_module: at('bench:first-module'),
+           render_start: at('bench:render-start'),
            text: (document.body && document.body.innerText || '').slice(0, 4000) };
 })())"""
 
@@ -108,6 +109,14 @@ def _html_sub(d, pattern, repl, flags=0):
         html = f.read()
     with open(p, "w", encoding="utf-8") as f:
         f.write(re.sub(pattern, repl, html, flags=flags))
+
+
+def _sub(d, name, pattern, repl):
+    p = os.path.join(d, name)
+    with open(p, encoding="utf-8") as f:
+        text = f.read()
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(re.sub(pattern, repl, text))
 
 
 def _bundle(d):
@@ -152,6 +161,27 @@ EXPERIMENTS = {
                   lambda d: _html_sub(d, r'<svg class="sprite".*?</svg>', "", re.S)),
     "sys-font": ("one font family instead of the fallback list",
                  lambda d: _css_add(d, ":root { font-family: sans-serif !important; --mono: monospace !important; }")),
+    "sans-short": ("the text font list cut to `sans-serif` (the monospace list kept)",
+                   lambda d: _css_add(d, ":root { font-family: sans-serif !important; }")),
+    "mono-short": ("the monospace list cut to `monospace` (the text font list kept)",
+                   lambda d: _css_add(d, ":root { --mono: monospace !important; }")),
+    "no-intl": ("dates and countries without Intl (ICU)",
+                lambda d: _sub(d, "format.js", r"(export function (formatDate|countryName)\(\w+\) \{)",
+                               r"\1 return String(arguments[0]);")),
+    "drop-kw": ("the lists without system-ui, -apple-system, ui-monospace (WebKitGTK has no such font)",
+                lambda d: _sub(d, "app.css", r"(system-ui, -apple-system, |ui-monospace, )", "")),
+    "hide-main": ("the drawn screen not painted (visibility: hidden), the scripts run as before",
+                  lambda d: _css_add(d, ".main, .app-header { visibility: hidden !important; }")),
+    "no-icons": ("the SVG icons and logo not painted",
+                 lambda d: _css_add(d, "svg { visibility: hidden !important; }")),
+    "no-radius": ("no rounded corners",
+                  lambda d: _css_add(d, "* { border-radius: 0 !important; }")),
+    "no-text": ("the text not painted (transparent), layout as before",
+                lambda d: _css_add(d, "* { color: transparent !important; }")),
+    "marks": ("marks when the first module runs and when render starts (timing only)",
+              lambda d: (_sub(d, "dom.js", r"^", "performance.mark('bench:first-module');\n"),
+                         _sub(d, "main.js", r"\nif \(isStatus\(injected\)\) \{",
+                              "\nperformance.mark('bench:render-start');\nif (isStatus(injected)) {"))),
     "no-css": ("no stylesheet", lambda d: _html_sub(d, r'\s*<link rel="stylesheet"[^>]*>', "")),
 }
 # Experiments on the webview rather than the page.
@@ -159,6 +189,7 @@ WEBVIEW_FLAGS = {
     "hw-never": "hardware-acceleration-policy NEVER (no accelerated compositing)",
     "file": "served from file:// instead of the custom scheme",
     "no-tauri-js": "without Tauri's global API script (the IPC stub stays)",
+    "cpu": "WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 (Skia paints on the CPU, composites as before)",
 }
 
 
@@ -257,7 +288,8 @@ def child(page_dir, flags):
             return finish({"error": f"timeline: {e}"})
         procs = web_processes()
         finish({"t0": t["origin"] - started_ms, "dcl": t["dcl"], "load": t["load"], "fcp": t["fcp"],
-                "mark": t["mark"], "requests": len(requests), "pss_web": procs.get("web", -1),
+                "mark": t["mark"], "first_module": t["first_module"],
+                "render_start": t["render_start"], "requests": len(requests), "pss_web": procs.get("web", -1),
                 "pss_net": procs.get("net", -1), "text": t["text"][:200]})
 
     def loaded(_v, event):
@@ -314,6 +346,8 @@ def web_processes():
 
 ROWS = [("fcp", "nav start -> first contentful paint (ms)"),
         ("mark", "nav start -> status-rendered mark (ms)"),
+        ("first_module", "nav start -> first module runs (+marks) (ms)"),
+        ("render_start", "nav start -> render(injected) starts (+marks)"),
         ("dcl", "nav start -> DOMContentLoaded end (ms)"),
         ("load", "nav start -> load end (ms)"),
         ("t0", "load_uri -> nav start (ms)"),
@@ -326,7 +360,10 @@ def one_run(variant, prepared):
     page_dir, flags = prepared
     arg = json.dumps({"dir": page_dir, "flags": sorted(flags)})
     try:
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", arg],
+        env = dict(os.environ)
+        if "cpu" in flags:
+            env["WEBKIT_SKIA_ENABLE_CPU_RENDERING"] = "1"
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", arg], env=env,
                            capture_output=True, text=True, timeout=DEADLINE_S + 15)
     except subprocess.TimeoutExpired:
         return {"error": "child timed out"}
