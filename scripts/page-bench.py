@@ -14,7 +14,8 @@ global API when it is found in the cargo registry, a stub of Tauri's IPC that an
 
 Needs Debian's python3-gi and gir1.2-webkit2-4.1 (and xvfb without a display):
     xvfb-run -a /usr/bin/python3 scripts/page-bench.py [--runs 7] [VARIANT ...]
-Variants: `hello`, `ui` (ui/ as it is), a directory of a built page (`dir:PATH`), or `ui` with
+Variants: `hello`, `ui` (ui/ as it is), ui/ at a git revision (`git:REV`, e.g. `git:HEAD~1` for
+the same run's before), a directory of a page (`dir:PATH`); each with
 experiment suffixes joined by `+` (e.g. `ui+no-anim`); `--list` names the suffixes.
 """
 import argparse
@@ -80,6 +81,8 @@ TIMELINE = """JSON.stringify((() => {
            load: n.loadEventEnd || -1, fcp: at('first-contentful-paint'),
            mark: at('spotkey:status-rendered'), first_module: at('bench:first-module'),
            render_start: at('bench:render-start'), frame: at('bench:status-frame'),
+           fonts: ['--sans', '--mono'].map((p) =>
+             getComputedStyle(document.documentElement).getPropertyValue(p).trim()).join(' | '),
            text: (document.body && document.body.innerText || '').slice(0, 4000) };
 })())"""
 
@@ -199,6 +202,15 @@ WEBVIEW_FLAGS = {
 }
 
 
+def export_ui(rev, dest):
+    """ui/ as it was at a git revision (the same run's "before")."""
+    os.makedirs(dest)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "ui"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        sys.exit(f"page-bench: git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", dest, "--strip-components=1"], input=archive.stdout, check=True)
+
+
 def prepare(variant, tmp):
     """(directory or None for hello, webview flags) for a variant name."""
     parts = variant.split("+")
@@ -209,11 +221,14 @@ def prepare(variant, tmp):
         sys.exit(f"page-bench: unknown experiment(s) {unknown}; --list names them")
     if base == "hello":
         return None, flags
-    src = os.path.join(ROOT, "ui") if base == "ui" else base[4:] if base.startswith("dir:") else None
-    if src is None or not os.path.isdir(src):
-        sys.exit(f"page-bench: no page for variant {variant!r}")
     d = os.path.join(tmp, re.sub(r"[^\w.-]", "_", variant))
-    shutil.copytree(src, d)
+    if base.startswith("git:"):
+        export_ui(base[4:], d)
+    else:
+        src = os.path.join(ROOT, "ui") if base == "ui" else base[4:] if base.startswith("dir:") else None
+        if src is None or not os.path.isdir(src):
+            sys.exit(f"page-bench: no page for variant {variant!r}")
+        shutil.copytree(src, d)
     for m in mods:
         if m in EXPERIMENTS:
             EXPERIMENTS[m][1](d)
@@ -295,7 +310,7 @@ def child(page_dir, flags):
         procs = web_processes()
         finish({"t0": t["origin"] - started_ms, "dcl": t["dcl"], "load": t["load"], "fcp": t["fcp"],
                 "mark": t["mark"], "first_module": t["first_module"],
-                "render_start": t["render_start"], "frame": t["frame"], "requests": len(requests), "pss_web": procs.get("web", -1),
+                "render_start": t["render_start"], "frame": t["frame"], "fonts": t["fonts"], "requests": len(requests), "pss_web": procs.get("web", -1),
                 "pss_net": procs.get("net", -1), "text": t["text"][:200]})
 
     def loaded(_v, event):
@@ -414,7 +429,7 @@ def main():
                     print(f"  {v} run {i + 1}: {r['error']}", file=sys.stderr)
                     continue
                 if a.show_text and i == 0:
-                    print(f"--- {v}: {r['text']!r}")
+                    print(f"--- {v}: {r['text']!r}\n    fonts: {r['fonts']}")
                 samples[v].append(r)
     report(a.variants, samples)
     return None
