@@ -9,25 +9,22 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+
 def _css_add(d, css):
     with open(os.path.join(d, "app.css"), "a", encoding="utf-8") as f:
         f.write("\n" + css + "\n")
 
 
-def _html_sub(d, pattern, repl, flags=0):
-    p = os.path.join(d, "index.html")
-    with open(p, encoding="utf-8") as f:
-        html = f.read()
-    with open(p, "w", encoding="utf-8") as f:
-        f.write(re.sub(pattern, repl, html, flags=flags))
-
-
-def _sub(d, name, pattern, repl):
+def _sub(d, name, pattern, repl, flags=0):
     p = os.path.join(d, name)
     with open(p, encoding="utf-8") as f:
         text = f.read()
     with open(p, "w", encoding="utf-8") as f:
-        f.write(re.sub(pattern, repl, text))
+        f.write(re.sub(pattern, repl, text, flags=flags))
+
+
+def _html_sub(d, pattern, repl, flags=0):
+    _sub(d, "index.html", pattern, repl, flags)
 
 
 def _bundle(d):
@@ -53,16 +50,21 @@ def _bundle(d):
     _html_sub(d, r'src="main\.js"', 'src="bundle.js"')
 
 
+def css(what, rules):
+    """An experiment that only adds CSS rules after app.css's own."""
+    return what, lambda d: _css_add(d, rules)
+
+
 EXPERIMENTS = {
-    "no-anim": ("the spinner without its infinite animation",
-                lambda d: _css_add(d, ".spinner { animation: none !important; }")),
+    "no-anim": css("the spinner without its infinite animation",
+                   ".spinner { animation: none !important; }"),
     "no-loading": ("no #loading box at all (hidden from the start)",
                    lambda d: _html_sub(d, r'id="loading" class="loading"', 'id="loading" class="loading" hidden')),
-    "no-shadow": ("no box-shadow, gradient or filter",
-                  lambda d: _css_add(d, "* { box-shadow: none !important; filter: none !important; }"
-                                        " .avatar { background: #1db954 !important; }")),
-    "no-sticky": ("the header not position: sticky",
-                  lambda d: _css_add(d, ".app-header { position: static !important; }")),
+    "no-shadow": css("no box-shadow, gradient or filter",
+                   "* { box-shadow: none !important; filter: none !important; }"
+                   " .avatar { background: #1db954 !important; }"),
+    "no-sticky": css("the header not position: sticky",
+                   ".app-header { position: static !important; }"),
     "no-preload": ("no <link rel=modulepreload>",
                    lambda d: _html_sub(d, r'\s*<link rel="modulepreload"[^>]*>', "")),
     "bundle": ("the ten modules concatenated into one", _bundle),
@@ -70,25 +72,25 @@ EXPERIMENTS = {
               lambda d: _html_sub(d, r'\s*<script type="module"[^>]*></script>', "")),
     "no-sprite": ("no SVG sprite",
                   lambda d: _html_sub(d, r'<svg class="sprite".*?</svg>', "", re.S)),
-    "sys-font": ("one font family instead of the fallback list",
-                 lambda d: _css_add(d, ":root { font-family: sans-serif !important; --mono: monospace !important; }")),
-    "sans-short": ("the text font list cut to `sans-serif` (the monospace list kept)",
-                   lambda d: _css_add(d, ":root { font-family: sans-serif !important; }")),
-    "mono-short": ("the monospace list cut to `monospace` (the text font list kept)",
-                   lambda d: _css_add(d, ":root { --mono: monospace !important; }")),
+    "sys-font": css("one font family instead of the fallback list",
+                   ":root { font-family: sans-serif !important; --mono: monospace !important; }"),
+    "sans-short": css("the text font list cut to `sans-serif` (the monospace list kept)",
+                   ":root { font-family: sans-serif !important; }"),
+    "mono-short": css("the monospace list cut to `monospace` (the text font list kept)",
+                   ":root { --mono: monospace !important; }"),
     "no-intl": ("dates and countries without Intl (ICU)",
                 lambda d: _sub(d, "format.js", r"(export function (formatDate|countryName)\(\w+\) \{)",
                                r"\1 return String(arguments[0]);")),
     "drop-kw": ("the lists without system-ui, -apple-system, ui-monospace (WebKitGTK has no such font)",
                 lambda d: _sub(d, "app.css", r"(system-ui, -apple-system, |ui-monospace, )", "")),
-    "hide-main": ("the drawn screen not painted (visibility: hidden), the scripts run as before",
-                  lambda d: _css_add(d, ".main, .app-header { visibility: hidden !important; }")),
-    "no-icons": ("the SVG icons and logo not painted",
-                 lambda d: _css_add(d, "svg { visibility: hidden !important; }")),
-    "no-radius": ("no rounded corners",
-                  lambda d: _css_add(d, "* { border-radius: 0 !important; }")),
-    "no-text": ("the text not painted (transparent), layout as before",
-                lambda d: _css_add(d, "* { color: transparent !important; }")),
+    "hide-main": css("the drawn screen not painted (visibility: hidden), the scripts run as before",
+                   ".main, .app-header { visibility: hidden !important; }"),
+    "no-icons": css("the SVG icons and logo not painted",
+                   "svg { visibility: hidden !important; }"),
+    "no-radius": css("no rounded corners",
+                   "* { border-radius: 0 !important; }"),
+    "no-text": css("the text not painted (transparent), layout as before",
+                   "* { color: transparent !important; }"),
     "marks": ("marks when the first module runs and when render starts (timing only)",
               lambda d: (_sub(d, "dom.js", r"^", "performance.mark('bench:first-module');\n"),
                          _sub(d, "main.js", r"\nif \(isStatus\(injected\)\) \{",
