@@ -19,6 +19,7 @@ the same run's before), a directory of a page (`dir:PATH`); each with
 experiment suffixes joined by `+` (e.g. `ui+no-anim`); `--list` names the suffixes.
 """
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -66,7 +67,7 @@ def main():
     ap.add_argument("variants", nargs="*", default=["hello", "ui"])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--list", action="store_true")
-    ap.add_argument("--show-text", action="store_true", help="print the page's text of each first run")
+    ap.add_argument("--show-text", action="store_true", help="print each variant's text and a hash of its layout (first run)")
     a = ap.parse_args()
     if a.list:
         for k, (what, _) in EXPERIMENTS.items():
@@ -88,7 +89,8 @@ def main():
                     print(f"  {v} run {i + 1}: {r['error']}", file=sys.stderr)
                     continue
                 if a.show_text and i == 0:
-                    print(f"--- {v}: {r['text']!r}")
+                    layout = hashlib.sha256(r["layout"].encode()).hexdigest()[:12]
+                    print(f"--- {v}: layout {layout}, --sans {r['sans']!r}, text {r['text']!r}")
                 samples[v].append(r)
     report(a.variants, samples)
     return None

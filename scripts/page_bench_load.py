@@ -63,6 +63,12 @@ TIMELINE = """JSON.stringify((() => {
            mark: at('spotkey:status-rendered'), first_module: at('bench:first-module'),
            render_start: at('bench:render-start'),
            frame: Math.max(at('spotkey:status-painted'), at('bench:status-frame')),
+           sans: getComputedStyle(document.documentElement).getPropertyValue('--sans').trim(),
+           // every box's place and size: the same for two pages that draw the same
+           layout: [...document.querySelectorAll('body *')].map((e) => {
+             const r = e.getBoundingClientRect();
+             return [r.x, r.y, r.width, r.height].map((v) => v.toFixed(2)).join(',');
+           }).join(';'),
            text: (document.body && document.body.innerText || '').slice(0, 4000) };
 })())"""
 
