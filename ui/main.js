@@ -1,9 +1,10 @@
 // spotkey webview entry: paints the status Rust injected, then follows Rust's status events.
 // The modules: ipc (the only one that talks to Rust), render and account (drawing a status),
-// credentials and settings (forms), dialogs, dom, format, state.
+// credentials and settings (forms), dialogs, dom, format, state, fonts.
 import { renderScopeChips } from "./account.js";
 import { copy } from "./credentials.js";
 import { $, errorText } from "./dom.js";
+import { pinFontList } from "./fonts.js";
 import { injectedStatus, invoke, onStatus, run } from "./ipc.js";
 import { render } from "./render.js";
 import { closeSettings } from "./settings.js";
@@ -82,10 +83,15 @@ $("loading-retry").addEventListener("click", () => {
   start();
 });
 
+// Before the status is drawn: its layout then finds the font at the first try.
+pinFontList();
 // The status Rust had when it built this window: painted before any round trip.
 const injected = injectedStatus();
 if (isStatus(injected)) {
   render(injected);
   performance.mark("spotkey:status-rendered");
+  // Drawn is not yet painted: the style, layout and paint of the frame that shows it come after.
+  // requestAnimationFrame runs at that frame's start; a task queued from there runs after it.
+  requestAnimationFrame(() => window.setTimeout(() => performance.mark("spotkey:status-painted")));
 }
 start();

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""The page variants of scripts/page-bench.py: ui/ (as it is, at a git revision, or a directory)
+with experiments that each change one thing in a copy of it."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _css_add(d, css):
+    with open(os.path.join(d, "app.css"), "a", encoding="utf-8") as f:
+        f.write("\n" + css + "\n")
+
+
+def _sub(d, name, pattern, repl, flags=0):
+    p = os.path.join(d, name)
+    with open(p, encoding="utf-8") as f:
+        text = f.read()
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(re.sub(pattern, repl, text, flags=flags))
+
+
+def _html_sub(d, pattern, repl, flags=0):
+    _sub(d, "index.html", pattern, repl, flags)
+
+
+def _bundle(d):
+    """Every module in one file, imports dropped (only to measure: names do not collide)."""
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        src = open(os.path.join(d, name), encoding="utf-8").read()
+        for dep in re.findall(r'^import .* from "\./([\w-]+\.js)";$', src, re.M):
+            visit(dep)
+        order.append((name, src))
+    visit("main.js")
+    out = []
+    for name, src in order:
+        src = re.sub(r'^import .* from "\./[\w-]+\.js";\n', "", src, flags=re.M)
+        out.append("// " + name + "\n" + re.sub(r"^export ", "", src, flags=re.M))
+    with open(os.path.join(d, "bundle.js"), "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    _html_sub(d, r'\s*<link rel="modulepreload"[^>]*>', "")
+    _html_sub(d, r'src="main\.js"', 'src="bundle.js"')
+
+
+def css(what, rules):
+    """An experiment that only adds CSS rules after app.css's own."""
+    return what, lambda d: _css_add(d, rules)
+
+
+EXPERIMENTS = {
+    "no-anim": css("the spinner without its infinite animation",
+                   ".spinner { animation: none !important; }"),
+    "no-loading": ("no #loading box at all (hidden from the start)",
+                   lambda d: _html_sub(d, r'id="loading" class="loading"', 'id="loading" class="loading" hidden')),
+    "no-shadow": css("no box-shadow, gradient or filter",
+                   "* { box-shadow: none !important; filter: none !important; }"
+                   " .avatar { background: #1db954 !important; }"),
+    "no-sticky": css("the header not position: sticky",
+                   ".app-header { position: static !important; }"),
+    "no-preload": ("no <link rel=modulepreload>",
+                   lambda d: _html_sub(d, r'\s*<link rel="modulepreload"[^>]*>', "")),
+    "bundle": ("the ten modules concatenated into one", _bundle),
+    "no-js": ("no script at all (the page as parsed: the loading box)",
+              lambda d: _html_sub(d, r'\s*<script type="module"[^>]*></script>', "")),
+    "no-sprite": ("no SVG sprite",
+                  lambda d: _html_sub(d, r'<svg class="sprite".*?</svg>', "", re.S)),
+    "sys-font": css("one font family instead of the fallback list",
+                   ":root { font-family: sans-serif !important; --mono: monospace !important; }"),
+    "sans-short": css("the text font list cut to `sans-serif` (the monospace list kept)",
+                   ":root { font-family: sans-serif !important; }"),
+    "mono-short": css("the monospace list cut to `monospace` (the text font list kept)",
+                   ":root { --mono: monospace !important; }"),
+    "no-intl": ("dates and countries without Intl (ICU)",
+                lambda d: _sub(d, "format.js", r"(export function (formatDate|countryName)\(\w+\) \{)",
+                               r"\1 return String(arguments[0]);")),
+    "drop-kw": ("the lists without system-ui, -apple-system, ui-monospace (WebKitGTK has no such font)",
+                lambda d: _sub(d, "app.css", r"(system-ui, -apple-system, |ui-monospace, )", "")),
+    "hide-main": css("the drawn screen not painted (visibility: hidden), the scripts run as before",
+                   ".main, .app-header { visibility: hidden !important; }"),
+    "no-icons": css("the SVG icons and logo not painted",
+                   "svg { visibility: hidden !important; }"),
+    "no-radius": css("no rounded corners",
+                   "* { border-radius: 0 !important; }"),
+    "no-text": css("the text not painted (transparent), layout as before",
+                   "* { color: transparent !important; }"),
+    "marks": ("marks when the first module runs and when render starts (timing only)",
+              lambda d: (_sub(d, "dom.js", r"^", "performance.mark('bench:first-module');\n"),
+                         _sub(d, "main.js", r"\nif \(isStatus\(injected\)\) \{",
+                              "\nperformance.mark('bench:render-start');\nif (isStatus(injected)) {"),
+                         # the paint of the frame holding the status: rAF runs before it, a task after
+                         _sub(d, "main.js", r"(performance\.mark\(\"spotkey:status-rendered\"\);)",
+                              "\\1 requestAnimationFrame(() => setTimeout(() => "
+                              "performance.mark('bench:status-frame')));"))),
+    "no-css": ("no stylesheet", lambda d: _html_sub(d, r'\s*<link rel="stylesheet"[^>]*>', "")),
+}
+# Experiments on the webview rather than the page.
+WEBVIEW_FLAGS = {
+    "hw-never": "hardware-acceleration-policy NEVER (no accelerated compositing)",
+    "hw-never-late": "hardware-acceleration-policy NEVER set once the load has started (as a "
+                     "Tauri app can: `with_webview` runs on the main loop after `build`)",
+    "file": "served from file:// instead of the custom scheme",
+    "no-tauri-js": "without Tauri's global API script (the IPC stub stays)",
+    "cpu": "WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 (Skia paints on the CPU, composites as before)",
+}
+
+
+def export_ui(rev, dest):
+    """ui/ as it was at a git revision (the same run's "before")."""
+    os.makedirs(dest)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "ui"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        sys.exit(f"page-bench: git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", dest, "--strip-components=1"], input=archive.stdout, check=True)
+
+
+def prepare(variant, tmp):
+    """(directory or None for hello, webview flags) for a variant name."""
+    parts = variant.split("+")
+    base, mods = parts[0], parts[1:]
+    flags = {m for m in mods if m in WEBVIEW_FLAGS}
+    unknown = [m for m in mods if m not in WEBVIEW_FLAGS and m not in EXPERIMENTS]
+    if unknown:
+        sys.exit(f"page-bench: unknown experiment(s) {unknown}; --list names them")
+    if base == "hello":
+        return None, flags
+    d = os.path.join(tmp, re.sub(r"[^\w.-]", "_", variant))
+    if base.startswith("git:"):
+        export_ui(base[4:], d)
+    else:
+        src = os.path.join(ROOT, "ui") if base == "ui" else base[4:] if base.startswith("dir:") else None
+        if src is None or not os.path.isdir(src):
+            sys.exit(f"page-bench: no page for variant {variant!r}")
+        shutil.copytree(src, d)
+    for m in mods:
+        if m in EXPERIMENTS:
+            EXPERIMENTS[m][1](d)
+    return d, flags
+
