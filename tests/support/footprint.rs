@@ -128,19 +128,36 @@ pub fn wakeups(processes: &[(u32, String)], window: Duration) -> Result<Wakeups,
     let dir = tempfile::tempdir().map_err(|e| format!("a temp dir for perf: {e}"))?;
     let data = dir.path().join("perf.data");
     let pids: Vec<String> = processes.iter().map(|(pid, _)| pid.to_string()).collect();
-    let recorded = Command::new("perf")
-        .args(["record", "-q", "-e", "sched:sched_switch", "--no-buildid"])
-        .args(["--no-buildid-cache", "-o"])
-        .arg(&data)
-        .args(["-p", &pids.join(","), "--", "sleep"])
-        .arg(format!("{:.3}", window.as_secs_f64()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| format!("cannot run perf ({e}): `make bench` installs it"))?;
-    if !recorded.status.success() {
-        let said = String::from_utf8_lossy(&recorded.stderr);
-        return Err(format!("perf record failed ({}): {said}", recorded.status));
+    // perf now and then exits 255 without a word when it attaches while the app's threads
+    // start or end (seen right after start-up): while every process is still there, that is
+    // perf's failure, not the app's, and the count is tried again.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let recorded = Command::new("perf")
+            .args(["record", "-q", "-e", "sched:sched_switch", "--no-buildid"])
+            .args(["--no-buildid-cache", "-o"])
+            .arg(&data)
+            .args(["-p", &pids.join(","), "--", "sleep"])
+            .arg(format!("{:.3}", window.as_secs_f64()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot run perf ({e}): `make bench` installs it"))?;
+        if recorded.status.success() {
+            break;
+        }
+        let gone: Vec<&String> = pids
+            .iter()
+            .filter(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            .collect();
+        if !gone.is_empty() || attempts == 3 {
+            let said = String::from_utf8_lossy(&recorded.stderr);
+            return Err(format!(
+                "perf record failed ({}): {said} (processes gone since: {gone:?})",
+                recorded.status
+            ));
+        }
     }
     count_sleeps(&data)
 }

@@ -14,6 +14,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     if !matches!(event, WindowEvent::Destroyed) || window.label() != MAIN_WINDOW {
         return;
     }
+    super::window::closed();
     let others = window.app_handle().webview_windows();
     if others.keys().any(|label| label != MAIN_WINDOW) {
         return;

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
 
-use super::window::MAIN_WINDOW;
+use super::window;
 use crate::app::Controller;
 
 /// What the fresh process is started with: in the tray, and without the start-up profile
@@ -64,7 +64,7 @@ fn try_now(app: &AppHandle) {
     };
     let failed = controller.while_quiet(|| {
         // Checked under the controller's lock, on the main thread where windows are built.
-        if app.get_webview_window(MAIN_WINDOW).is_some() {
+        if window::is_open() {
             return None;
         }
         tracing::info!("window closed and nothing in flight: starting again in the tray");

@@ -1,11 +1,27 @@
 //! The one window. Built anew each time it is opened and destroyed when closed, so a spotkey
 //! living in the tray does not keep a webview in memory (`after_close` gives back the rest).
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 use crate::app::Controller;
 
 pub const MAIN_WINDOW: &str = "main";
+
+/// Whether the window exists, from the moment it is asked for until it is destroyed. Owned
+/// here rather than read from Tauri's window list, which drops a closing window at a moment
+/// of its own: a restart in the tray (back_to_tray.rs) must know for sure.
+static OPEN: AtomicBool = AtomicBool::new(false);
+
+pub fn is_open() -> bool {
+    OPEN.load(Ordering::SeqCst)
+}
+
+/// Called once the window has been destroyed.
+pub fn closed() {
+    OPEN.store(false, Ordering::SeqCst);
+}
 
 pub fn open(app: &AppHandle) -> tauri::Result<()> {
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
@@ -28,7 +44,11 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
     if let Some(script) = initial_status_script(app) {
         builder = builder.initialization_script(script);
     }
-    builder.build()?;
+    OPEN.store(true, Ordering::SeqCst);
+    if let Err(e) = builder.build() {
+        OPEN.store(false, Ordering::SeqCst);
+        return Err(e);
+    }
     Ok(())
 }
 
