@@ -142,16 +142,11 @@ fn spotkey_pid(processes: Vec<(u32, String)>) -> u32 {
 /// only what a start in the tray runs, in the same process the tray and a second launch know.
 #[tokio::test]
 async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
-    let _turn = ONE_APP.lock().await;
-    let _tray = FakeTray::on_session_bus();
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    let in_tray = threads_of_a_start_in_the_tray(&home, &fake).await;
-
-    let app = Desktop::launch(home.env(&fake), &[]).await;
+    let desk = TrayDesk::new().await;
+    let (in_tray, app) = (&desk.in_tray, desk.launch().await);
     app.wait_for_text("body", "spotkey", WAIT).await;
     let spotkey = spotkey_pid(app.processes());
-    let from_window = started_by_window(spotkey, &in_tray);
+    let from_window = started_by_window(spotkey, in_tray);
     close_window(&app);
 
     threads_end(spotkey, &from_window).await;
@@ -163,12 +158,39 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
     app.quit().await;
 }
 
-/// The threads `spotkey-desktop --hidden` runs (the window never opened).
-async fn threads_of_a_start_in_the_tray(home: &TestHome, fake: &FakeSpotify) -> BTreeSet<String> {
-    let hidden = Hidden::start(&home.env(fake))
-        .await
-        .expect("spotkey --hidden");
-    thread_names(spotkey_pid(hidden.processes()))
+/// A desktop with a panel, one spotkey at a time, and the threads `spotkey-desktop --hidden`
+/// runs there (it never opened a window).
+struct TrayDesk {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    _tray: FakeTray,
+    fake: FakeSpotify,
+    home: TestHome,
+    in_tray: BTreeSet<String>,
+}
+
+impl TrayDesk {
+    async fn new() -> TrayDesk {
+        let turn = ONE_APP.lock().await;
+        let tray = FakeTray::on_session_bus();
+        let (fake, home) = (FakeSpotify::start(), TestHome::new());
+        let hidden = Hidden::start(&home.env(&fake))
+            .await
+            .expect("spotkey --hidden");
+        let in_tray = thread_names(spotkey_pid(hidden.processes()));
+        drop(hidden);
+        TrayDesk {
+            _turn: turn,
+            _tray: tray,
+            fake,
+            home,
+            in_tray,
+        }
+    }
+
+    /// spotkey as a person starts it, its window open.
+    async fn launch(&self) -> Desktop {
+        Desktop::launch(self.home.env(&self.fake), &[]).await
+    }
 }
 
 /// The threads of `spotkey` that a start in the tray (`in_tray`) does not have.
@@ -202,12 +224,8 @@ async fn threads_end(spotkey: u32, started: &BTreeSet<String>) {
 /// then give back what the window took.
 #[tokio::test]
 async fn a_sign_in_still_in_the_browser_when_the_window_closes_finishes_in_the_tray() {
-    let _turn = ONE_APP.lock().await;
-    let _tray = FakeTray::on_session_bus();
-    let fake = FakeSpotify::start();
-    let home = TestHome::new();
-    let in_tray = threads_of_a_start_in_the_tray(&home, &fake).await;
-    let app = Desktop::launch(home.env(&fake), &[]).await;
+    let desk = TrayDesk::new().await;
+    let (in_tray, app) = (&desk.in_tray, desk.launch().await);
     app.click("#connect").await;
     app.wait_for_text("#connecting-title", "Approve spotkey in your browser", WAIT)
         .await;
@@ -227,7 +245,7 @@ async fn a_sign_in_still_in_the_browser_when_the_window_closes_finishes_in_the_t
     .await;
     let link = link.into_inner().unwrap();
     let spotkey = spotkey_pid(app.processes());
-    let from_window = started_by_window(spotkey, &in_tray);
+    let from_window = started_by_window(spotkey, in_tray);
 
     close_window(&app);
     support::wait::until("WebKit's processes to end", GONE_WITHIN, || {
@@ -242,7 +260,7 @@ async fn a_sign_in_still_in_the_browser_when_the_window_closes_finishes_in_the_t
     assert_eq!(status, 200, "{body}");
     let signed_in = Command::new(env!("CARGO_BIN_EXE_spotkey"))
         .arg("status")
-        .envs(home.env(&fake))
+        .envs(desk.home.env(&desk.fake))
         .output()
         .expect("run spotkey status");
     assert!(
