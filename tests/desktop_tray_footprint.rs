@@ -161,11 +161,13 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
 /// A desktop with a panel, one spotkey at a time, and the threads `spotkey-desktop --hidden`
 /// runs there (it never opened a window).
 struct TrayDesk {
-    _turn: tokio::sync::MutexGuard<'static, ()>,
     _tray: FakeTray,
     fake: FakeSpotify,
     home: TestHome,
     in_tray: BTreeSet<String>,
+    /// Last, so it is dropped last: the next test's panel must not start before this one's
+    /// has gone (it could not take the watcher's name, and spotkey would see no tray).
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl TrayDesk {
@@ -179,11 +181,11 @@ impl TrayDesk {
         let in_tray = thread_names(spotkey_pid(hidden.processes()));
         drop(hidden);
         TrayDesk {
-            _turn: turn,
             _tray: tray,
             fake,
             home,
             in_tray,
+            _turn: turn,
         }
     }
 

@@ -141,8 +141,15 @@ impl FakeTray {
     /// measurement of spotkey living in the tray.
     pub fn on_address(address: &str) -> FakeTray {
         let conn = Connection::new_address(address).expect("connect to the bus");
-        conn.request_name(WATCHER, false, false, true)
-            .expect("own the StatusNotifierWatcher name");
+        let reply = conn
+            .request_name(WATCHER, false, false, true)
+            .expect("ask for the StatusNotifierWatcher name");
+        // Another test's panel still there would answer for this one, then vanish under it.
+        assert_eq!(
+            reply,
+            dbus::blocking::stdintf::org_freedesktop_dbus::RequestNameReply::PrimaryOwner,
+            "the StatusNotifierWatcher name is taken: another fake tray is still up"
+        );
         conn.start_receive(MatchRule::new_method_call(), Box::new(answer));
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();

@@ -19,6 +19,9 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(1);
 /// The follower sleeps in the kernel until the bus sends a change; this only bounds one sleep
 /// (one wake-up an hour when nothing happens).
 const IDLE_WAIT: Duration = Duration::from_secs(3600);
+/// After a query the bus or the watcher did not answer in time: the first retry; each next one
+/// waits twice as long (up to `IDLE_WAIT`), so a hung watcher costs almost nothing.
+const FIRST_RETRY: Duration = Duration::from_secs(1);
 /// How long after the start a caller may wait for the follower's first answer (connecting to
 /// the bus, one query); a bus that never answers costs at most this, once.
 const FIRST_ANSWER: Duration = Duration::from_secs(2);
@@ -47,6 +50,18 @@ impl Shared {
         }
         *slot = Some(host);
         self.changed.notify_all();
+    }
+
+    /// The first answer, unless one is known already.
+    fn set_if_unknown(&self, host: bool) {
+        let known = self
+            .host
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        if !known {
+            self.set(host);
+        }
     }
 
     /// Waits until `until` for an answer that satisfies `done`; returns the last answer.
@@ -141,11 +156,26 @@ fn follow(shared: &Shared) {
             true
         }),
     );
+    let mut retry = FIRST_RETRY;
     loop {
+        let mut wait = IDLE_WAIT;
         if dirty.swap(false, Ordering::AcqRel) {
-            shared.set(status_notifier_host(&conn));
+            match status_notifier_host(&conn) {
+                Some(host) => {
+                    shared.set(host);
+                    retry = FIRST_RETRY;
+                }
+                // No answer is no news: ask again soon (less often while it lasts), meanwhile
+                // "none" only if nothing better was ever known.
+                None => {
+                    shared.set_if_unknown(false);
+                    dirty.store(true, Ordering::Release);
+                    wait = retry;
+                    retry = (retry * 2).min(IDLE_WAIT);
+                }
+            }
         }
-        if let Err(e) = conn.process(IDLE_WAIT) {
+        if let Err(e) = conn.process(wait) {
             tracing::info!(error = %e, "session bus gone: no StatusNotifier tray");
             return shared.set(false);
         }
@@ -153,8 +183,9 @@ fn follow(shared: &Shared) {
 }
 
 /// A watcher alone shows nothing: a host (the panel) must have registered with it. Asking the
-/// bus first avoids starting a watcher through D-Bus activation just by looking.
-fn status_notifier_host(conn: &Connection) -> bool {
+/// bus first avoids starting a watcher through D-Bus activation just by looking. None: the bus
+/// or the watcher did not answer in time (a busy machine), which says nothing either way.
+fn status_notifier_host(conn: &Connection) -> Option<bool> {
     let bus = conn.with_proxy(
         "org.freedesktop.DBus",
         "/org/freedesktop/DBus",
@@ -162,14 +193,15 @@ fn status_notifier_host(conn: &Connection) -> bool {
     );
     let owned: Result<(bool,), _> =
         bus.method_call("org.freedesktop.DBus", "NameHasOwner", (WATCHER,));
-    if !matches!(owned, Ok((true,))) {
-        return false;
+    match owned {
+        Ok((true,)) => {}
+        Ok((false,)) => return Some(false),
+        Err(_) => return None,
     }
     let watcher = conn.with_proxy(WATCHER, WATCHER_PATH, CALL_TIMEOUT);
-    // A watcher that cannot answer counts as none: then closing quits, which loses nothing.
     watcher
         .get::<bool>(WATCHER, "IsStatusNotifierHostRegistered")
-        .unwrap_or(false)
+        .ok()
 }
 
 /// Whether an XEmbed tray owns `_NET_SYSTEM_TRAY_S<screen>` on the X display (none on Wayland
