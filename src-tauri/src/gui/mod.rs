@@ -100,7 +100,7 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
         .setup(move |app| {
             let controller = start_controller(app.handle(), paths);
             app.manage(tray_host);
-            quit_when_the_tray_goes(app.handle().clone());
+            quit_when_the_tray_goes(app.handle().clone(), start == StartAction::StayInTray);
             #[cfg(target_os = "linux")]
             theme::follow(app.handle().clone());
             let start_hidden = start == StartAction::StayInTray;
@@ -177,17 +177,22 @@ fn stays_after_close(app: &AppHandle) -> bool {
 
 /// A panel that quits (or is switched off) would leave a windowless spotkey unseen: after the
 /// grace a login gets, it quits too, unless the tray came back or the window is open.
-fn quit_when_the_tray_goes(app: AppHandle) {
+/// `in_tray`: started in the tray, because one was there.
+fn quit_when_the_tray_goes(app: AppHandle, in_tray: bool) {
     let spawned = std::thread::Builder::new()
         .name("tray-gone".into())
-        .spawn(move || loop {
-            let watch = app.state::<TrayHostWatch>();
-            watch.wait_until_gone();
-            let back = watch.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY);
-            let window_open = app.get_webview_window(MAIN_WINDOW).is_some();
-            if policy::on_tray_gone(back, window_open) == CloseAction::Quit {
-                tracing::info!("the tray went away with no window open: quitting");
-                return app.exit(0);
+        .spawn(move || {
+            let mut seen = in_tray;
+            loop {
+                let watch = app.state::<TrayHostWatch>();
+                watch.wait_until_gone(seen);
+                seen = false;
+                let back = watch.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY);
+                let window_open = app.get_webview_window(MAIN_WINDOW).is_some();
+                if policy::on_tray_gone(back, window_open) == CloseAction::Quit {
+                    tracing::info!("the tray went away with no window open: quitting");
+                    return app.exit(0);
+                }
             }
         });
     if let Err(e) = spawned {

@@ -112,9 +112,12 @@ impl TrayHostWatch {
     }
 
     /// Returns once a StatusNotifier tray that was there has gone (a panel quit or crashed).
-    /// Waits on the follower's news, never on a timer of its own.
-    pub fn wait_until_gone(&self) {
-        for wanted in [true, false] {
+    /// Waits on the follower's news, never on a timer of its own. `seen`: the caller already
+    /// knows one was there (a start in the tray), so it does not wait to see it first: a tray
+    /// gone in between (e.g. while the app started itself again) counts.
+    pub fn wait_until_gone(&self, seen: bool) {
+        let wanted: &[bool] = if seen { &[false] } else { &[true, false] };
+        for &wanted in wanted {
             while self
                 .shared
                 .wait(Instant::now() + IDLE_WAIT, |h| h == Some(wanted))
