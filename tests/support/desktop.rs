@@ -24,6 +24,27 @@ const HINT: &str = "run `make test` (scripts/install-deps.sh --test installs xvf
 /// How long `wait_for` polls: a debug build on 2 busy cores can be slow to render.
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// Once every running transition has ended: repaints a transparent 1-pixel box every frame
+/// until `STOP_PAINTING`, and calls back when two frames have been painted with it.
+const KEEP_PAINTING: &str = "const done = arguments[arguments.length - 1];
+const transitions = document.getAnimations().filter((a) => a instanceof CSSTransition);
+Promise.all(transitions.map((a) => a.finished.catch(() => {}))).then(() => {
+  const box = document.createElement('div');
+  box.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+  document.documentElement.append(box);
+  window.__spotkeyTestPainter = box;
+  let frame = 0;
+  const repaint = () => {
+    if (!box.isConnected) return;
+    box.style.backgroundColor = frame++ % 2 ? 'rgba(0,0,0,0)' : 'rgba(255,255,255,0)';
+    requestAnimationFrame(repaint);
+  };
+  repaint();
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+});";
+const STOP_PAINTING: &str =
+    "window.__spotkeyTestPainter?.remove(); delete window.__spotkeyTestPainter;";
+
 /// One WebDriver session at a time in this process (PLATFORM.md: tauri-driver/WebKitWebDriver
 /// do not cope with parallel sessions, and this machine has 2 cores). A tokio mutex, so a test
 /// that panicked does not poison it for the next one.
@@ -215,9 +236,23 @@ impl Desktop {
             target_dir().join("screenshots")
         };
         std::fs::create_dir_all(&dir).expect("create the screenshot directory");
-        // The DOM can be ahead of the pixels: let WebKit paint (and transitions end) first.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let png = self.client.screenshot().await.expect("take a screenshot");
+        // WebKit's screenshot waits for the next frame the page paints. The window paints
+        // without accelerated compositing (gui/window.rs), and then a page with nothing to
+        // redraw paints no frame, so the shot would wait forever. A 1-pixel transparent box
+        // repainted every frame keeps frames coming while the shot is taken, and changes no
+        // pixel. It starts once transitions have ended, so the shot shows the settled page.
+        self.client
+            .execute_async(KEEP_PAINTING, vec![])
+            .await
+            .expect("start painting frames for the screenshot");
+        let shot = tokio::time::timeout(WAIT, self.client.screenshot()).await;
+        self.client
+            .execute(STOP_PAINTING, vec![])
+            .await
+            .expect("stop painting frames after the screenshot");
+        let png = shot
+            .unwrap_or_else(|_| panic!("no screenshot of the window in {WAIT:?}"))
+            .expect("take a screenshot");
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
         path
