@@ -78,14 +78,17 @@ fn main() -> ExitCode {
 
 /// (e) and (f): first paints of spotkey and hello-world, and their memory once painted.
 async fn paint_and_memory(spotkey: &Path, env: &Env) {
-    let page = first_paints(spotkey, env, "spotkey", false).await;
+    let page = first_paints(&[(spotkey, "spotkey")], env, false).await;
     report(
         "    start -> page painted, before the status (spotkey)",
-        &page.seen,
+        &page[0].seen,
     );
-    let ours = first_paints(spotkey, env, "Fake User", true).await;
     let hello = hello_window(spotkey);
-    let baseline = first_paints(&hello, env, "Hello, world", true).await;
+    let [ours, baseline]: [Paints; 2] =
+        first_paints(&[(spotkey, "Fake User"), (&hello, "Hello, world")], env, true)
+            .await
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one result per program"));
     report(
         "(e) start -> account status painted (spotkey)",
         &ours.painted,
@@ -233,6 +236,7 @@ const TIMELINE_NAMES: [&str; 9] = [
 ];
 
 /// One program's cold starts.
+#[derive(Default)]
 struct Paints {
     /// Launch → the page's first contentful paint, or its status mark if that came later
     /// (WebKit's own clocks: the page's time origin against the launch time).
@@ -243,76 +247,82 @@ struct Paints {
     mib: Vec<f64>,
     /// USS of the same, at the same moments.
     uss: Vec<f64>,
+    /// Each start's page timeline (`PAGE_TIMELINE`).
+    timelines: Vec<Vec<f64>>,
 }
 
-/// Cold starts until `shows` is painted; with `memory`, also the PSS once it settled.
-async fn first_paints(program: &Path, env: &Env, shows: &str, memory: bool) -> Paints {
-    let (mut samples, mut mib, mut uss) = (Vec::with_capacity(RUNS), Vec::new(), Vec::new());
-    let mut painted = Vec::with_capacity(RUNS);
-    let mut timelines = Vec::with_capacity(RUNS);
+/// Cold starts of each (program, the text it shows once painted), taken in turn — A B A B … —
+/// so that the machine's drift over the run weighs on each alike; with `memory`, also the PSS
+/// once settled.
+async fn first_paints(programs: &[(&Path, &str)], env: &Env, memory: bool) -> Vec<Paints> {
+    let mut all: Vec<Paints> = programs.iter().map(|_| Paints::default()).collect();
     for _ in 0..RUNS {
-        let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
-        let launched_unix_ms = unix_ms() - app.requested_at.elapsed().as_secs_f64() * 1000.0;
-        loop {
-            if app.visible_text().await.contains(shows) {
-                samples.push(app.requested_at.elapsed());
-                break;
-            }
-            assert!(
-                app.requested_at.elapsed() < Duration::from_secs(30),
-                "{} never showed {shows:?}",
-                program.display()
+        for (&(program, shows), paints) in programs.iter().zip(all.iter_mut()) {
+            cold_start(program, shows, env, memory, paints).await;
+        }
+    }
+    for (&(program, _), paints) in programs.iter().zip(all.iter_mut()) {
+        println!("    {}, medians (ms):", program.display());
+        print_timeline(&paints.timelines);
+        if paints.painted.len() < paints.seen.len() {
+            println!(
+                "    {}: the page's clocks were unreadable in {} of {} runs",
+                program.display(),
+                paints.seen.len() - paints.painted.len(),
+                paints.seen.len()
             );
-            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        if let Ok(v) = app.client.execute(PAGE_TIMELINE, vec![]).await {
-            let mut t: Vec<f64> = serde_json::from_value(v).unwrap_or_default();
-            if t.len() == 10 {
-                t[0] -= launched_unix_ms;
-                t.remove(9);
-                // The status marks are -1 on a page without them (hello-world): its first
-                // contentful paint is its whole content. spotkey's status is on screen once
-                // the frame after it was drawn is done (its first paint may be an earlier one).
-                let paint = t[0] + t[5].max(t[7]);
-                if t[0] >= 0.0 && t[5] >= 0.0 && paint.is_finite() {
-                    painted.push(Duration::from_secs_f64(paint / 1000.0));
-                }
-                timelines.push(t);
-            }
+        if paints.painted.is_empty() {
+            paints.painted.clone_from(&paints.seen);
         }
-        if memory {
-            tokio::time::sleep(SETTLE).await;
-            let open = app_only(app.processes());
-            if mib.is_empty() {
-                println!(
-                    "    {} with its window open: {}",
-                    program.display(),
-                    each_pss(&open)
-                );
-            }
-            mib.push(pss_mib(&open));
-            uss.push(uss_mib(&open));
-        }
-        app.quit().await;
     }
-    print_timeline(&timelines);
-    if painted.len() < samples.len() {
-        println!(
-            "    {}: the page's clocks were unreadable in {} of {} runs",
-            program.display(),
-            samples.len() - painted.len(),
-            samples.len()
+    all
+}
+
+async fn cold_start(program: &Path, shows: &str, env: &Env, memory: bool, paints: &mut Paints) {
+    let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
+    let launched_unix_ms = unix_ms() - app.requested_at.elapsed().as_secs_f64() * 1000.0;
+    loop {
+        if app.visible_text().await.contains(shows) {
+            paints.seen.push(app.requested_at.elapsed());
+            break;
+        }
+        assert!(
+            app.requested_at.elapsed() < Duration::from_secs(30),
+            "{} never showed {shows:?}",
+            program.display()
         );
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    if painted.is_empty() {
-        painted.clone_from(&samples);
+    if let Ok(v) = app.client.execute(PAGE_TIMELINE, vec![]).await {
+        let mut t: Vec<f64> = serde_json::from_value(v).unwrap_or_default();
+        if t.len() == 10 {
+            t[0] -= launched_unix_ms;
+            t.remove(9);
+            // The status marks are -1 on a page without them (hello-world): its first
+            // contentful paint is its whole content. spotkey's status is on screen once
+            // the frame after it was drawn is done (its first paint may be an earlier one).
+            let paint = t[0] + t[5].max(t[7]);
+            if t[0] >= 0.0 && t[5] >= 0.0 && paint.is_finite() {
+                paints.painted.push(Duration::from_secs_f64(paint / 1000.0));
+            }
+            paints.timelines.push(t);
+        }
     }
-    Paints {
-        painted,
-        seen: samples,
-        mib,
-        uss,
+    if memory {
+        tokio::time::sleep(SETTLE).await;
+        let open = app_only(app.processes());
+        if paints.mib.is_empty() {
+            println!(
+                "    {} with its window open: {}",
+                program.display(),
+                each_pss(&open)
+            );
+        }
+        paints.mib.push(pss_mib(&open));
+        paints.uss.push(uss_mib(&open));
     }
+    app.quit().await;
 }
 
 /// "name 12 MiB, …": where the memory is, process by process.
