@@ -84,11 +84,14 @@ async fn paint_and_memory(spotkey: &Path, env: &Env) {
         &page[0].seen,
     );
     let hello = hello_window(spotkey);
-    let [ours, baseline]: [Paints; 2] =
-        first_paints(&[(spotkey, "Fake User"), (&hello, "Hello, world")], env, true)
-            .await
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("one result per program"));
+    let [ours, baseline]: [Paints; 2] = first_paints(
+        &[(spotkey, "Fake User"), (&hello, "Hello, world")],
+        env,
+        true,
+    )
+    .await
+    .try_into()
+    .unwrap_or_else(|_| unreachable!("one result per program"));
     report(
         "(e) start -> account status painted (spotkey)",
         &ours.painted,

@@ -4,7 +4,7 @@
 import { renderScopeChips } from "./account.js";
 import { copy } from "./credentials.js";
 import { $, errorText } from "./dom.js";
-import { pinFontList } from "./fonts.js";
+import { pinFontLists } from "./fonts.js";
 import { injectedStatus, invoke, onStatus, run } from "./ipc.js";
 import { render } from "./render.js";
 import { closeSettings } from "./settings.js";
@@ -83,8 +83,8 @@ $("loading-retry").addEventListener("click", () => {
   start();
 });
 
-// Before the status is drawn: its layout then finds the font at the first try.
-pinFontList();
+// Before the status is drawn: its layout then finds its fonts at the first try.
+pinFontLists();
 // The status Rust had when it built this window: painted before any round trip.
 const injected = injectedStatus();
 if (isStatus(injected)) {
