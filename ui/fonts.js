@@ -83,7 +83,7 @@ function recheck() {
 
 /**
  * Before the status is drawn: the text list is cut now unless early.js already put back a
- * saved one; after the load, both lists are checked and saved (off the first paint's path).
+ * saved one; once the page has loaded and painted, both lists are checked and saved.
  */
 export function pinFontLists() {
   const root = document.documentElement;
@@ -95,7 +95,9 @@ export function pinFontLists() {
       console.error("spotkey: the font list stays as it is", err);
     }
   }
-  const later = () => window.setTimeout(recheck);
+  // After the frame that follows the load: the probe's lookups must not hold up the paint of
+  // the status, which is drawn before the load but painted in a frame after it.
+  const later = () => requestAnimationFrame(() => window.setTimeout(recheck));
   if (document.readyState === "complete") later();
   else window.addEventListener("load", later, { once: true });
 }
