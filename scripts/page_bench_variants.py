@@ -63,6 +63,10 @@ EXPERIMENTS = {
     "no-shadow": css("no box-shadow, gradient or filter",
                    "* { box-shadow: none !important; filter: none !important; }"
                    " .avatar { background: #1db954 !important; }"),
+    "shadow-small": css("the cards' shadow without its wide (14 px) blur",
+                        ":root { --shadow: 0 1px 3px rgba(16, 24, 20, 0.08); }"),
+    "shadow-crisp": css("the cards' shadow as two unblurred 1 px lines",
+                        ":root { --shadow: 0 1px 0 rgba(16, 24, 20, 0.05), 0 2px 0 rgba(16, 24, 20, 0.03); }"),
     "no-sticky": css("the header not position: sticky",
                    ".app-header { position: static !important; }"),
     "no-preload": ("no <link rel=modulepreload>",
