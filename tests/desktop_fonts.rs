@@ -6,7 +6,6 @@
 
 mod support;
 
-use serde_json::Value;
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
 use support::home::TestHome;
@@ -39,7 +38,7 @@ async fn fonts(desktop: &Desktop) -> Fonts {
         sans: text(0),
         mono: text(1),
         saved: v[2].as_str().map(str::to_string),
-        from_saved: v[3] == Value::from("saved"),
+        from_saved: v[3] == "saved",
         brand_width: v[4].as_f64().unwrap_or(f64::NAN),
     }
 }

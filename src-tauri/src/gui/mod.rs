@@ -153,12 +153,20 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
 
 /// A login item waits a little for the panel; a person who started spotkey waits for nothing.
 fn start_action(tray_host: &TrayHostWatch, hidden: bool, paths: &Paths) -> StartAction {
-    let (host, launch) = if hidden {
-        let host = tray_host.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY);
-        (host, Launch::Autostart)
+    let launch = if hidden {
+        Launch::Autostart
     } else {
         let prefers_tray = Settings::load(&paths.config_dir).start_hidden == Some(true);
-        (tray_host.present(), Launch::ByUser { prefers_tray })
+        Launch::ByUser { prefers_tray }
+    };
+    let host = match launch {
+        Launch::Autostart => tray_host.wait_for_host(policy::AUTOSTART_WAITS_FOR_TRAY),
+        Launch::ByUser { prefers_tray: true } => tray_host.present(),
+        // The window shows, tray or not: it does not wait for the bus's answer (tens of ms,
+        // up to 2 s when the bus is slow) to a question whose answer changes nothing.
+        Launch::ByUser {
+            prefers_tray: false,
+        } => false,
     };
     policy::on_start(host, launch)
 }

@@ -55,11 +55,13 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// By default WebKitGTK paints the page in composited layers on its GPU path, which on a
-/// machine without a GPU (software GL) costs the web process ~40 MiB more than a hello-world
-/// page for this small one. Painted without, the window looks the same (no 3D, no video) and
-/// its web process is smaller than hello-world's. Applied as soon as the web view exists,
-/// while its first page loads.
+/// By default WebKitGTK paints the page in composited layers through Skia's GPU path. Where
+/// that GPU is software GL (no GPU: virtual machines, remote desktops, the test machines) it
+/// cost the web process ~40 MiB more than a hello-world page, and the first paint waited for
+/// its shaders to compile. This page is small and still (no 3D, video or WebGL), so painted
+/// on the CPU it looks the same on every machine. Applied as soon as the web view exists, while
+/// its first page loads. (A page that composites nothing paints no frame while nothing
+/// changes; WebDriver screenshots wait for one, see the tests' `Desktop::screenshot`.)
 #[cfg(target_os = "linux")]
 fn paint_without_compositing(window: &tauri::WebviewWindow) {
     use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
