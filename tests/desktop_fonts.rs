@@ -65,6 +65,19 @@ async fn settled(desktop: &Desktop) -> Fonts {
     .await
 }
 
+/// Saves `lists` (a JS object literal) as the page's saved font lists, and starts spotkey again.
+async fn restart_with_saved(desktop: Desktop, lists: &str) -> Desktop {
+    let save = format!("localStorage.setItem('spotkey.fontLists', JSON.stringify({lists}));");
+    desktop
+        .client
+        .execute(&save, vec![])
+        .await
+        .expect("save font lists");
+    let desktop = desktop.restart().await;
+    desktop.wait_for_text("body", "spotkey", WAIT).await;
+    desktop
+}
+
 #[tokio::test]
 async fn saved_font_lists_are_used_at_start_and_put_right_when_wrong() {
     let fake = FakeSpotify::start();
@@ -81,16 +94,7 @@ async fn saved_font_lists_are_used_at_start_and_put_right_when_wrong() {
     assert!(first.mono.ends_with("monospace"), "{first:?}");
 
     // What an upgrade or a font installed since could leave: lists that are no longer right.
-    desktop
-        .client
-        .execute(
-            "localStorage.setItem('spotkey.fontLists', JSON.stringify({sans: 'serif', mono: 'serif'}));",
-            vec![],
-        )
-        .await
-        .expect("save wrong lists");
-    let desktop = desktop.restart().await;
-    desktop.wait_for_text("body", "spotkey", WAIT).await;
+    let desktop = restart_with_saved(desktop, "{sans: 'serif', mono: 'serif'}").await;
     let again = fonts_once(
         &desktop,
         "the wrong saved lists are put right after the load",
@@ -106,16 +110,7 @@ async fn saved_font_lists_are_used_at_start_and_put_right_when_wrong() {
     );
 
     // Saved text that is no font list is not used at all.
-    desktop
-        .client
-        .execute(
-            "localStorage.setItem('spotkey.fontLists', JSON.stringify({sans: 'x; } body { display: none', mono: 7}));",
-            vec![],
-        )
-        .await
-        .expect("save garbage");
-    let desktop = desktop.restart().await;
-    desktop.wait_for_text("body", "spotkey", WAIT).await;
+    let desktop = restart_with_saved(desktop, "{sans: 'x; } body { display: none', mono: 7}").await;
     let garbage = settled(&desktop).await;
     assert!(!garbage.from_saved, "{garbage:?}");
     assert_eq!(garbage.sans, first.sans, "{garbage:?}");
