@@ -84,6 +84,9 @@ impl TestHome {
         vec![
             ("XDG_CONFIG_HOME", self.root().join("config").into()),
             ("XDG_CACHE_HOME", self.root().join("cache").into()),
+            // The window's web storage (WebKit's data lives here): each user their own, as
+            // each person on a machine has, and within the reach of `written_files`.
+            ("XDG_DATA_HOME", self.root().join("data").into()),
             ("XDG_RUNTIME_DIR", self.root().join("run").into()),
             ("SPOTKEY_KEYCHAIN_SERVICE", self.service.clone().into()),
             ("SPOTKEY_ACCOUNTS_URL", fake.accounts_url().into()),
