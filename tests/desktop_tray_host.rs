@@ -108,6 +108,32 @@ fn autostart_with_a_tray_stays_in_the_tray_without_a_window() {
     desk.reopen_through_second_launch(&mut app);
 }
 
+/// A person who chose to start in the tray: with one, no window (a second launch shows it);
+/// without one, the window all the same, since nothing else would show that spotkey runs.
+#[test]
+fn a_user_who_prefers_the_tray_starts_in_it_when_there_is_one() {
+    let desk = Desk::new();
+    desk.prefer_the_tray();
+    let tray = FakeTray::start(&desk.bus);
+    let mut app = desk.launch(&[]);
+    // A start with the window builds it before its tray icon; this one has only the icon.
+    tray.wait_for_item(WINDOW_WAIT);
+    assert!(
+        !desk.window_shown(),
+        "the window opened for a user who prefers the tray"
+    );
+
+    desk.reopen_through_second_launch(&mut app);
+}
+
+#[test]
+fn a_user_who_prefers_the_tray_sees_the_window_when_there_is_none() {
+    let desk = Desk::new();
+    desk.prefer_the_tray();
+    let app = desk.launch(&[]);
+    desk.wait_window(&app, true);
+}
+
 /// Settings read on a desktop with or without a tray: the tray note's text (None when hidden)
 /// and whether "Start spotkey when I log in" can be ticked.
 async fn startup_settings(with_tray: bool) -> (Option<String>, bool) {

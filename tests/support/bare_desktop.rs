@@ -59,6 +59,17 @@ impl Desk {
         Spotkey { child, logs }
     }
 
+    /// What the user chose in Settings: "Start in the tray" (saved as the app saves it).
+    pub fn prefer_the_tray(&self) {
+        let settings = spotkey::auth::Settings {
+            start_hidden: Some(true),
+            ..Default::default()
+        };
+        settings
+            .save(&self.home.paths().config_dir)
+            .expect("save the settings");
+    }
+
     /// The X display, e.g. `:3`.
     pub fn display(&self) -> &str {
         self.xvfb.display()
@@ -129,7 +140,7 @@ impl Desk {
                 "two spotkeys run {WINDOW_WAIT:?} after a second launch: {}",
                 first.log()
             );
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(super::wait::POLL);
         }
         if second.running() {
             std::mem::swap(first, &mut second);

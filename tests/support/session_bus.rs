@@ -3,7 +3,7 @@
 //! the way a panel's watcher does.
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -119,6 +119,8 @@ fn config_text(socket: &str) -> String {
 /// A panel's tray as the app sees it on the bus: owns the watcher name and answers
 /// `IsStatusNotifierHostRegistered = true`. Dropping it leaves the bus (the tray goes away).
 pub struct FakeTray {
+    /// How many tray items asked to be shown (RegisterStatusNotifierItem).
+    items: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -150,7 +152,17 @@ impl FakeTray {
             dbus::blocking::stdintf::org_freedesktop_dbus::RequestNameReply::PrimaryOwner,
             "the StatusNotifierWatcher name is taken: another fake tray is still up"
         );
-        conn.start_receive(MatchRule::new_method_call(), Box::new(answer));
+        let items = Arc::new(AtomicUsize::new(0));
+        let counted = items.clone();
+        conn.start_receive(
+            MatchRule::new_method_call(),
+            Box::new(move |call, conn| {
+                if call.member().as_deref() == Some("RegisterStatusNotifierItem") {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+                answer(call, conn)
+            }),
+        );
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
@@ -159,8 +171,21 @@ impl FakeTray {
             }
         });
         FakeTray {
+            items,
             stop,
             thread: Some(thread),
+        }
+    }
+
+    /// Returns once a tray item has asked to be shown; panics after `timeout`.
+    pub fn wait_for_item(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.items.load(Ordering::SeqCst) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "no tray item registered in {timeout:?}"
+            );
+            std::thread::sleep(super::wait::POLL);
         }
     }
 }
