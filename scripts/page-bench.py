@@ -91,6 +91,7 @@ def main():
                 if a.show_text and i == 0:
                     layout = hashlib.sha256(r["layout"].encode()).hexdigest()[:12]
                     print(f"--- {v}: layout {layout}, --sans {r['sans']!r}, text {r['text']!r}")
+                    print(f"    faces ({len(r.get('faces', []))}): {r.get('faces')}")
                 samples[v].append(r)
     report(a.variants, samples)
     return None

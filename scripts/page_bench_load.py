@@ -17,14 +17,15 @@ HELLO = ("<!doctype html><html><head><meta charset=utf-8><title>hello</title></h
 IDLE_S = 2.0
 DEADLINE_S = 30.0
 
-# The signed-in status of the WebDriver tests' fake Spotify user (docs/IPC.md's shape).
+# The signed-in status of the WebDriver tests' and the desktop bench's fake Spotify user
+# (docs/IPC.md's shape): a development-mode app's profile, so no email, country or plan.
 NOW = int(time.time())
 STATUS = {
     "revision": 3, "setup_needed": False, "client_id": "0123456789abcdef0123456789abcdef",
     "connection": "signed_in", "problem": None, "sign_in": None, "last_error": None,
     "account": {
-        "display_name": "Fake User", "id": "fakeuser", "account_id": None,
-        "avatar_url": None, "email": "fake@example.com", "country": "SE", "product": "premium",
+        "display_name": "Fake User", "id": "fakeuser", "account_id": "acc_5f2b9c",
+        "avatar_url": None, "email": None, "country": None, "country_label": None, "product": None,
         "scopes": ["user-read-email", "user-read-private"], "access_expires_at": NOW + 3600,
         "connection_expires_at": NOW + 180 * 86400, "connection_expiring_soon": False,
         "keychain": "Secret Service (default keyring)", "needs_consent": False,
@@ -69,7 +70,12 @@ TIMELINE = """JSON.stringify((() => {
              const r = e.getBoundingClientRect();
              return [r.x, r.y, r.width, r.height].map((v) => v.toFixed(2)).join(',');
            }).join(';'),
-           text: (document.body && document.body.innerText || '').slice(0, 4000) };
+           text: (document.body && document.body.innerText || '').slice(0, 4000),
+           // the fonts the drawn text asks for: each (family list, size, weight) is a lookup
+           faces: [...new Set([...document.querySelectorAll('body *')].filter((e) =>
+             e.getClientRects().length && [...e.childNodes].some((c) => c.nodeType === 3 && c.data.trim()))
+             .map((e) => { const s = getComputedStyle(e);
+               return `${s.fontFamily.split(',')[0]} ${s.fontSize} ${s.fontWeight}`; }))].sort() };
 })())"""
 
 
@@ -117,6 +123,17 @@ def scheme_handler(page_dir, requests):
     return serve
 
 
+def injected_by_rust(page_dir):
+    """early.js, which the app injects at document start (older pages load it themselves)."""
+    early = os.path.join(page_dir, "early.js")
+    with open(os.path.join(page_dir, "index.html"), encoding="utf-8") as f:
+        loaded_by_page = 'src="early.js"' in f.read()
+    if loaded_by_page or not os.path.isfile(early):
+        return []
+    with open(early, encoding="utf-8") as f:
+        return [f.read()]
+
+
 def webview(page_dir, flags, requests):
     """The webview as wry builds it: its own context and scheme, the app's injected scripts."""
     from gi.repository import WebKit2
@@ -127,6 +144,7 @@ def webview(page_dir, flags, requests):
     scripts = [IPC_STUB] + ([] if "no-tauri-js" in flags else [tauri_global_api()])
     if page_dir is not None:
         scripts.append(STATUS_SCRIPT)
+        scripts.extend(injected_by_rust(page_dir))
     for s in scripts:
         ucm.add_script(WebKit2.UserScript.new(s, WebKit2.UserContentInjectedFrames.TOP_FRAME,
                                               WebKit2.UserScriptInjectionTime.START, None, None))

@@ -103,6 +103,34 @@ EXPERIMENTS = {
                          _sub(d, "main.js", r"(performance\.mark\(\"spotkey:status-rendered\"\);)",
                               "\\1 requestAnimationFrame(() => setTimeout(() => "
                               "performance.mark('bench:status-frame')));"))),
+    "saved-fonts": ("font lists saved by an earlier start (early.js finds them), as on every start after the first",
+                    lambda d: _sub(d, "early.js", r'localStorage\.getItem\("spotkey\.fontLists"\)',
+                                   "'" + '{"sans": "sans-serif", "mono": "monospace"}' + "'")),
+    "no-intl-date": ("dates without Intl (countries still named by Intl.DisplayNames)",
+                     lambda d: _sub(d, "format.js", r"(export function formatDate\(\w+\) \{)",
+                                    r"\1 return String(arguments[0]);")),
+    "no-intl-country": ("countries without Intl.DisplayNames (dates still by toLocaleDateString)",
+                        lambda d: _sub(d, "format.js", r"(export function countryName\(\w+\) \{)",
+                                       r"\1 return String(arguments[0]);")),
+    "bundle-classic": ("the bundle as a classic script at the end of the body (runs during the parse)",
+                       lambda d: (_bundle(d),
+                                  _html_sub(d, r'\s*<script type="module" src="bundle\.js"></script>', ""),
+                                  _html_sub(d, r"</body>", '<script src="bundle.js"></script>\n</body>'))),
+    "one-weight": css("every text at weight 400 (the sizes kept)", "* { font-weight: 400 !important; }"),
+    "one-size": css("every text at 15px (the weights kept)", "* { font-size: 15px !important; }"),
+    "one-face": css("every text at weight 400 and 15px: one font, as hello-world has",
+                    "* { font-weight: 400 !important; font-size: 15px !important; }"),
+    "date-manual": ("dates in English from the Date's own fields (no Intl); countries still by Intl",
+                    lambda d: _sub(d, "format.js", r"(export function formatDate\(\w+\) \{)",
+                                   r"\1 const t = new Date(arguments[0] * 1000); return "
+                                   r"['January','February','March','April','May','June','July','August',"
+                                   r"'September','October','November','December'][t.getMonth()] + ' ' + "
+                                   r"t.getDate() + ', ' + t.getFullYear();")),
+    "hold-paint": ("nothing painted until the status is drawn (or 400 ms): one first frame, the status",
+                   lambda d: (_css_add(d, "html:not(.drawn) body { visibility: hidden; animation: reveal 0s 400ms forwards; }"
+                                          " @keyframes reveal { to { visibility: visible; } }"),
+                              _sub(d, "main.js", r'(performance\.mark\("spotkey:status-rendered"\);)',
+                                   r'document.documentElement.classList.add("drawn"); \1'))),
     "no-css": ("no stylesheet", lambda d: _html_sub(d, r'\s*<link rel="stylesheet"[^>]*>', "")),
 }
 # Experiments on the webview rather than the page.

@@ -2,9 +2,9 @@
 //! and one refresh however many processes ask at once.
 mod support;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::cli_user::{login_following_the_link, run, Finished};
-use support::fake_spotify::FakeSpotify;
+use support::fake_spotify::{FakeConfig, FakeSpotify};
 use support::home::TestHome;
 
 async fn login(home: &TestHome, fake: &FakeSpotify) -> Finished {
@@ -90,6 +90,36 @@ async fn login_status_token_logout_round_trip() {
     assert_eq!(token.code, 1);
     assert!(token.stderr.contains("spotkey login"));
     assert_eq!(token.stderr.lines().count(), 1, "{}", token.stderr);
+}
+
+/// An app with extended quota gets the email, country and plan; the country reads by name in
+/// `status`, and `--json` keeps Spotify's code.
+#[tokio::test]
+async fn status_names_the_country_and_json_keeps_its_code() {
+    let fake = FakeSpotify::start_with(FakeConfig {
+        profile: json!({
+            "id": "ada_l",
+            "display_name": "Ada",
+            "email": "ada@example.com",
+            "country": "SE",
+            "product": "premium",
+            "images": [],
+            "type": "user",
+            "uri": "spotify:user:ada_l"
+        }),
+        ..FakeConfig::default()
+    });
+    let home = TestHome::new();
+    assert_eq!(login(&home, &fake).await.code, 0);
+
+    let human = run(home.cli(&fake).arg("status"));
+    assert!(
+        human.stdout.contains("  Country: Sweden (SE)\n"),
+        "{}",
+        human.stdout
+    );
+    let (_, json) = status_json(&home, &fake);
+    assert_eq!(json["user"]["country"], "SE", "{json}");
 }
 
 #[tokio::test]

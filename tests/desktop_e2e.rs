@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use support::desktop::{Desktop, WAIT};
-use support::fake_spotify::{Consent, FakeSpotify, Fault};
+use support::fake_spotify::{Consent, FakeConfig, FakeSpotify, Fault};
 use support::home::TestHome;
 
 /// A browser that approves: fetches the authorize URL and follows the redirect to spotkey.
@@ -266,5 +266,62 @@ async fn a_second_launch_focuses_the_first_and_exits() {
     // The first one is untouched and still works.
     connect(&app).await;
     assert_eq!(authorize_requests(&fake), 1);
+    app.quit().await;
+}
+
+/// An app with extended quota gets the email, country and plan: the window shows them as a
+/// person reads them (the country by its name, from Rust), and the end of the connection as a
+/// date in words.
+#[tokio::test]
+async fn an_extended_quota_account_shows_its_email_country_and_plan() {
+    let fake = FakeSpotify::start_with(FakeConfig {
+        profile: serde_json::json!({
+            "id": "ada_l",
+            "display_name": "Ada",
+            "email": "ada@example.com",
+            "country": "SE",
+            "product": "premium",
+            "images": [],
+            "type": "user",
+            "uri": "spotify:user:ada_l"
+        }),
+        ..FakeConfig::default()
+    });
+    let home = TestHome::new();
+    let login = support::cli_user::login_without_browser(home.cli(&fake)).await;
+    assert_eq!(login.code, 0, "{}", login.stderr);
+
+    let app = Desktop::launch(env(&home, &fake, true), &[]).await;
+    app.wait_for_text("#display-name", "Ada", WAIT).await;
+    app.wait_for_text("#email", "ada@example.com", WAIT).await;
+    app.wait_for_text("#country", "Sweden (SE)", WAIT).await;
+    app.wait_for_text("#product", "Premium", WAIT).await;
+    let expiry = app.text("#connection-expiry").await;
+    let date = expiry
+        .strip_prefix("Stays connected until ")
+        .and_then(|rest| rest.split(" (").next())
+        .unwrap_or_default();
+    let words: Vec<&str> = date.split(' ').collect();
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    assert!(
+        words.len() == 3
+            && months.contains(&words[0])
+            && words[1].trim_end_matches(',').parse::<u8>().is_ok()
+            && words[2].parse::<u16>().is_ok(),
+        "{expiry:?}"
+    );
     app.quit().await;
 }

@@ -1,6 +1,6 @@
 // The signed-in screen: who is connected, until when, where the grant lives, which permissions.
 import { $ } from "./dom.js";
-import { capitalize, countryName, formatDate, formatDuration, nowSeconds } from "./format.js";
+import { capitalize, formatDate, formatDuration, nowSeconds } from "./format.js";
 import { state } from "./state.js";
 
 const TICK_MS = 30_000; // the access countdown never wakes more often than this
@@ -48,7 +48,7 @@ export function renderSignedIn(status) {
   renderAvatar(a, name);
   $("spotify-id").textContent = a.account_id || a.id || "";
   setRow("row-email", "email", a.email);
-  setRow("row-country", "country", a.country ? countryName(a.country) : null);
+  setRow("row-country", "country", a.country_label || a.country);
   setRow("row-product", "product", a.product ? capitalize(a.product) : null);
   renderScopeChips(a.scopes);
   updateAccessExpiry();

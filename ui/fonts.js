@@ -5,8 +5,9 @@
 // account's paint back by a few hundred ms. The families after the first one found stay (they
 // still supply characters it lacks), so what is drawn does not change.
 //
-// The cut lists are saved, and early.js puts them back before the next start's first paint;
-// after each load they are worked out again from the stylesheet's own lists.
+// The cut lists are saved, and early.js (injected at document start) puts them back before the
+// next start's first paint; after each load they are worked out again from the stylesheet's
+// own lists.
 
 const GENERIC = new Set(["serif", "sans-serif", "monospace", "cursive", "fantasy"]);
 const PROBE = "Hamburgefonstiv WQ@# 0123456789";
@@ -87,7 +88,9 @@ function recheck() {
  */
 export function pinFontLists() {
   const root = document.documentElement;
-  if (!root.style.getPropertyValue("--sans")) {
+  if (window.__SPOTKEY_SAVED_FONT_LISTS__) {
+    root.dataset.fontLists = "saved";
+  } else {
     try {
       const list = getComputedStyle(root).getPropertyValue("--sans");
       withProbe((width, serif, mono) => root.style.setProperty("--sans", cut(list, width, serif, mono)));

@@ -1,4 +1,6 @@
-// How times, dates, countries and plans read in the window (the user's locale).
+// How times, dates and plans read in the window: in English, like the rest of it, and without
+// Intl (whose first use loads ICU's data in the middle of the first screen). Country names come
+// from Rust, as `country_label`.
 
 export const nowSeconds = () => Date.now() / 1000;
 
@@ -11,22 +13,18 @@ export function formatDuration(seconds) {
   return m ? `${h}\u00a0h ${m}\u00a0min` : `${h}\u00a0h`;
 }
 
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+
+/**
+ * "May 25, 2027", in the local time zone. In English like the rest of the window, from the
+ * date's own fields: `toLocaleDateString` loads ICU's locale data on first use, ~10 ms of the
+ * first screen's frame.
+ */
 export function formatDate(seconds) {
   const date = new Date(seconds * 1000);
-  try {
-    return date.toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
-  } catch {
-    return date.toDateString();
-  }
-}
-
-export function countryName(code) {
-  try {
-    const name = new Intl.DisplayNames(undefined, { type: "region" }).of(code);
-    return name && name !== code ? `${name} (${code})` : code;
-  } catch {
-    return code;
-  }
+  const month = MONTHS[date.getMonth()];
+  return month ? `${month} ${date.getDate()}, ${date.getFullYear()}` : "an unknown date";
 }
 
 export function capitalize(s) {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod countries;
 #[cfg(feature = "desktop")]
 pub mod gui;
 pub mod inert;

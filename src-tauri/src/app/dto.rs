@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::auth::{AuthError, SignedIn};
+use crate::countries;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -90,6 +91,8 @@ pub struct AccountDto {
     pub avatar_url: Option<String>,
     pub email: Option<String>,
     pub country: Option<String>,
+    /// How the country reads: "Sweden (SE)", or the code when it is not a known one.
+    pub country_label: Option<String>,
     pub product: Option<String>,
     pub scopes: Vec<String>,
     pub access_expires_at: u64,
@@ -160,6 +163,7 @@ impl AccountDto {
             avatar_url: profile.and_then(|p| p.avatar_url().map(String::from)),
             email: profile.and_then(|p| p.email.clone()),
             country: profile.and_then(|p| p.country.clone()),
+            country_label: profile.and_then(|p| p.country.as_deref().map(countries::describe)),
             product: profile.and_then(|p| p.product.clone()),
             scopes: s.scopes.as_slice().to_vec(),
             access_expires_at: s.access_expires_at,

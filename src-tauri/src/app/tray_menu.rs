@@ -123,6 +123,7 @@ mod tests {
                 avatar_url: None,
                 email: None,
                 country: None,
+                country_label: None,
                 product: None,
                 scopes: vec![],
                 access_expires_at: 0,

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use crate::auth::profile::Profile;
 use crate::auth::session::now_unix;
 use crate::auth::Status;
+use crate::countries;
 use crate::inert::{self, NAME, SENTENCE};
 use crate::time_fmt::{in_words, rfc3339};
 
@@ -46,9 +47,10 @@ pub fn status(status: &Status) -> String {
                 .unwrap_or_else(|| "(profile not loaded yet)".into());
             let _ = writeln!(out, "Signed in as {who}");
             if let Some(p) = &s.profile {
+                let country = p.country.as_deref().map(countries::describe);
                 for (label, value) in [
                     ("Email", &p.email),
-                    ("Country", &p.country),
+                    ("Country", &country),
                     ("Plan", &p.product),
                 ] {
                     if let Some(v) = value {

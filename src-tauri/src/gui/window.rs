@@ -9,6 +9,11 @@ use crate::app::Controller;
 
 pub const MAIN_WINDOW: &str = "main";
 
+/// Puts back the font lists the page saved on an earlier start, before its first style pass.
+/// Injected rather than loaded by index.html: a script there would hold up the parse until the
+/// main thread served it.
+const SAVED_FONT_LISTS: &str = include_str!("../../../ui/early.js");
+
 /// Whether the window exists, from the moment it is asked for until it is destroyed. Owned
 /// here rather than read from Tauri's window list, which drops a closing window at a moment
 /// of its own: a restart in the tray (back_to_tray.rs) must know for sure.
@@ -41,6 +46,7 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
                     super::create_tray(window.app_handle());
                 }
             });
+    builder = builder.initialization_script(SAVED_FONT_LISTS);
     if let Some(script) = initial_status_script(app) {
         builder = builder.initialization_script(script);
     }
