@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "save_scopes",
     "save_preferences",
     "forget_app",
+    "window_painted",
 ];
 
 #[cfg(not(feature = "desktop"))]

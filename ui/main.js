@@ -53,6 +53,19 @@ async function loadSettingsQuietly() {
   }
 }
 
+/** Runs `fn` once the next frame is painted: rAF runs at its start, a task queued there after it. */
+function afterNextFrame(fn) {
+  requestAnimationFrame(() => window.setTimeout(fn));
+}
+
+let toldPainted = false;
+/** The first screen is on screen: Rust builds the tray now, not while the page loads. */
+function tellPainted() {
+  if (toldPainted) return;
+  toldPainted = true;
+  invoke("window_painted").catch(() => {});
+}
+
 let listening = false;
 let gotEvent = false; // a status event arrived before the first status() answer
 
@@ -75,6 +88,8 @@ async function start() {
     document.querySelector("#loading .spinner").hidden = true;
     loadingText.textContent = errorText(err);
     $("loading-retry").hidden = false;
+  } finally {
+    afterNextFrame(tellPainted);
   }
 }
 
@@ -91,7 +106,13 @@ if (isStatus(injected)) {
   render(injected);
   performance.mark("spotkey:status-rendered");
   // Drawn is not yet painted: the style, layout and paint of the frame that shows it come after.
-  // requestAnimationFrame runs at that frame's start; a task queued from there runs after it.
-  requestAnimationFrame(() => window.setTimeout(() => performance.mark("spotkey:status-painted")));
+  // Only then the round trips (listen, status, settings): their replies, each a task that may
+  // draw again, would otherwise run ahead of that frame.
+  afterNextFrame(() => {
+    performance.mark("spotkey:status-painted");
+    tellPainted();
+    start();
+  });
+} else {
+  start();
 }
-start();

@@ -96,6 +96,7 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
             commands::save_scopes,
             commands::save_preferences,
             commands::forget_app,
+            commands::window_painted,
         ])
         .setup(move |app| {
             let controller = start_controller(app.handle(), paths);
@@ -108,8 +109,9 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
                 create_tray(app.handle());
             } else {
                 // The window first. The tray is built on the main thread, which also serves
-                // the page its files: it waits until the page has loaded (window.rs), or
-                // `TRAY_AFTER_WINDOW` at the latest.
+                // the page its files and answers its frames: it waits until the page says its
+                // first screen is painted (commands::window_painted), or `TRAY_AFTER_WINDOW` at
+                // the latest.
                 window::open(app.handle())?;
                 create_tray_soon(app.handle().clone());
             }
@@ -217,7 +219,7 @@ fn start_controller(app: &AppHandle, paths: Paths) -> Controller {
     controller
 }
 
-/// Builds the tray icon, once: later calls (the page loaded again, the deadline) do nothing.
+/// Builds the tray icon, once: later calls (the page painted again, the deadline) do nothing.
 /// It starts from the newest status, which may have been published before it existed.
 pub(crate) fn create_tray(app: &AppHandle) {
     if tray::exists(app) {

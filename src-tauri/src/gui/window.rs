@@ -2,7 +2,6 @@
 //! living in the tray does not keep a webview in memory (`after_close` gives back the rest).
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 use crate::app::Controller;
@@ -38,14 +37,7 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
         WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
             .title("spotkey")
             .inner_size(480.0, 680.0)
-            .min_inner_size(380.0, 520.0)
-            // At start the tray waits for this (gui::create_tray), so that building it on the
-            // main thread does not hold up the page; afterwards it exists and this does nothing.
-            .on_page_load(|window, page| {
-                if matches!(page.event(), PageLoadEvent::Finished) {
-                    super::create_tray(window.app_handle());
-                }
-            });
+            .min_inner_size(380.0, 520.0);
     builder = builder.initialization_script(SAVED_FONT_LISTS);
     if let Some(script) = initial_status_script(app) {
         builder = builder.initialization_script(script);
