@@ -2,9 +2,9 @@
 //! and one refresh however many processes ask at once.
 mod support;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use support::cli_user::{login_following_the_link, run, Finished};
-use support::fake_spotify::{FakeConfig, FakeSpotify};
+use support::fake_spotify::{extended_quota_profile, FakeConfig, FakeSpotify};
 use support::home::TestHome;
 
 async fn login(home: &TestHome, fake: &FakeSpotify) -> Finished {
@@ -97,16 +97,7 @@ async fn login_status_token_logout_round_trip() {
 #[tokio::test]
 async fn status_names_the_country_and_json_keeps_its_code() {
     let fake = FakeSpotify::start_with(FakeConfig {
-        profile: json!({
-            "id": "ada_l",
-            "display_name": "Ada",
-            "email": "ada@example.com",
-            "country": "SE",
-            "product": "premium",
-            "images": [],
-            "type": "user",
-            "uri": "spotify:user:ada_l"
-        }),
+        profile: extended_quota_profile(),
         ..FakeConfig::default()
     });
     let home = TestHome::new();

@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use support::desktop::{Desktop, WAIT};
-use support::fake_spotify::{Consent, FakeConfig, FakeSpotify, Fault};
+use support::fake_spotify::{extended_quota_profile, Consent, FakeConfig, FakeSpotify, Fault};
 use support::home::TestHome;
 
 /// A browser that approves: fetches the authorize URL and follows the redirect to spotkey.
@@ -275,16 +275,7 @@ async fn a_second_launch_focuses_the_first_and_exits() {
 #[tokio::test]
 async fn an_extended_quota_account_shows_its_email_country_and_plan() {
     let fake = FakeSpotify::start_with(FakeConfig {
-        profile: serde_json::json!({
-            "id": "ada_l",
-            "display_name": "Ada",
-            "email": "ada@example.com",
-            "country": "SE",
-            "product": "premium",
-            "images": [],
-            "type": "user",
-            "uri": "spotify:user:ada_l"
-        }),
+        profile: extended_quota_profile(),
         ..FakeConfig::default()
     });
     let home = TestHome::new();

@@ -124,9 +124,10 @@ pub async fn forget_app(app: State<'_, Controller>) -> Reply<AppStatus> {
 }
 
 /// The page has painted its first screen. Until then the tray waits: it is built on the main
-/// thread, which also serves the page its files and answers its frames, and building it there
-/// (D-Bus, icon, menu) during the load held the account's first frame up by ~20 ms. Not async,
-/// so it runs on the main thread, as the tray must be built. Once built, this does nothing.
+/// thread (D-Bus, icon, menu), which also serves the page its files and takes its frames, and
+/// the page's `load`, which built it before, comes ahead of the frame that shows the account.
+/// Not async, so it runs on the main thread, as the tray must be built. Once built, this does
+/// nothing.
 #[tauri::command]
 pub fn window_painted(app: AppHandle) {
     super::create_tray(&app);

@@ -128,6 +128,20 @@ fn default_profile() -> serde_json::Value {
     })
 }
 
+/// A /v1/me for an app with extended quota: email, country and plan are there.
+pub fn extended_quota_profile() -> serde_json::Value {
+    json!({
+        "id": "ada_l",
+        "display_name": "Ada",
+        "email": "ada@example.com",
+        "country": "SE",
+        "product": "premium",
+        "images": [],
+        "type": "user",
+        "uri": "spotify:user:ada_l"
+    })
+}
+
 /// The running fake. Dropping it stops the server and closes every open connection.
 pub struct FakeSpotify {
     shared: Arc<Shared>,
