@@ -352,6 +352,10 @@ fn print_timeline(timelines: &[Vec<f64>]) {
             println!("      {name}: median {mid:.0}");
         }
     }
+    // Start-up time moves from run to run on these machines: each run's, in the order run, so
+    // that a median can be told from a few slow starts.
+    let starts: Vec<String> = timelines.iter().map(|t| format!("{:.0}", t[0])).collect();
+    println!("      navigation start, each run: {}", starts.join(" "));
 }
 
 fn unix_ms() -> f64 {
