@@ -19,8 +19,12 @@ def _sub(d, name, pattern, repl, flags=0):
     p = os.path.join(d, name)
     with open(p, encoding="utf-8") as f:
         text = f.read()
+    changed, count = re.subn(pattern, repl, text, flags=flags)
+    if count == 0:
+        # An experiment that changes nothing would be measured as if it had: say so instead.
+        sys.exit(f"page-bench: {name} of this page has no {pattern!r}; the experiment does not apply")
     with open(p, "w", encoding="utf-8") as f:
-        f.write(re.sub(pattern, repl, text, flags=flags))
+        f.write(changed)
 
 
 def _html_sub(d, pattern, repl, flags=0):
@@ -109,7 +113,7 @@ EXPERIMENTS = {
     "no-intl-date": ("dates without Intl (countries still named by Intl.DisplayNames)",
                      lambda d: _sub(d, "format.js", r"(export function formatDate\(\w+\) \{)",
                                     r"\1 return String(arguments[0]);")),
-    "no-intl-country": ("countries without Intl.DisplayNames (dates still by toLocaleDateString)",
+    "no-intl-country": ("countries without Intl.DisplayNames (pages before 2026-11-26 08:00; ui/ now has none)",
                         lambda d: _sub(d, "format.js", r"(export function countryName\(\w+\) \{)",
                                        r"\1 return String(arguments[0]);")),
     "bundle-classic": ("the bundle as a classic script at the end of the body (runs during the parse)",
@@ -120,7 +124,7 @@ EXPERIMENTS = {
     "one-size": css("every text at 15px (the weights kept)", "* { font-size: 15px !important; }"),
     "one-face": css("every text at weight 400 and 15px: one font, as hello-world has",
                     "* { font-weight: 400 !important; font-size: 15px !important; }"),
-    "date-manual": ("dates in English from the Date's own fields (no Intl); countries still by Intl",
+    "date-manual": ("dates in English from the Date's own fields, as ui/ now writes them (for older pages)",
                     lambda d: _sub(d, "format.js", r"(export function formatDate\(\w+\) \{)",
                                    r"\1 const t = new Date(arguments[0] * 1000); return "
                                    r"['January','February','March','April','May','June','July','August',"
