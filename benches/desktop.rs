@@ -40,7 +40,12 @@ fn main() -> ExitCode {
             .sign_in(&ScriptedUser::new(), &Quiet, &CancelHandle::new())
             .await
             .expect("a stored grant to start from");
-        let env = home.env(&fake);
+        let mut env = home.env(&fake);
+        // `DESKTOP_BENCH_LOG=spotkey::gui=debug`: each start's log, with the launch times
+        // printed next to it (where a slow start spends its time).
+        if let Ok(filter) = std::env::var("DESKTOP_BENCH_LOG") {
+            env.push(("SPOTKEY_LOG", filter.into()));
+        }
         let spotkey = Path::new(env!("CARGO_BIN_EXE_spotkey-desktop"));
         println!("spotkey desktop benchmark: {RUNS} runs each, Xvfb, WebKitGTK via tauri-driver");
         println!("    load: {}", load());
@@ -285,6 +290,13 @@ async fn first_paints(programs: &[(&Path, &str)], env: &Env, memory: bool) -> Ve
 async fn cold_start(program: &Path, shows: &str, env: &Env, memory: bool, paints: &mut Paints) {
     let app = Desktop::launch_program(program, env.iter().cloned(), &[]).await;
     let launched_unix_ms = unix_ms() - app.requested_at.elapsed().as_secs_f64() * 1000.0;
+    if std::env::var_os("DESKTOP_BENCH_LOG").is_some() {
+        eprintln!(
+            "bench: {} launched at unix {:.3} s",
+            program.display(),
+            launched_unix_ms / 1000.0
+        );
+    }
     loop {
         if app.visible_text().await.contains(shows) {
             paints.seen.push(app.requested_at.elapsed());
@@ -310,6 +322,11 @@ async fn cold_start(program: &Path, shows: &str, env: &Env, memory: bool, paints
                 paints.painted.push(Duration::from_secs_f64(paint / 1000.0));
             }
             paints.timelines.push(t);
+        }
+    }
+    if std::env::var_os("DESKTOP_BENCH_LOG").is_some() {
+        for line in app.driver_log().lines().filter(|l| l.contains("start-up")) {
+            eprintln!("bench: {line}");
         }
     }
     if memory {

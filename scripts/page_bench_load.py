@@ -86,7 +86,13 @@ def tauri_global_api():
     return open(found[-1], encoding="utf-8").read() if found else ""
 
 
-def app_csp():
+def app_csp(page_dir=None):
+    """The app's CSP, with what Tauri adds for a page's inline scripts and styles (hashes and
+    nonces, at build time): an experiment that inlines them leaves those in `csp.txt`."""
+    extra = os.path.join(page_dir, "csp.txt") if page_dir else None
+    if extra and os.path.isfile(extra):
+        with open(extra, encoding="utf-8") as f:
+            return f.read().strip()
     with open(os.path.join(ROOT, "tauri.conf.json"), encoding="utf-8") as f:
         return json.load(f)["app"]["security"]["csp"]
 
@@ -95,7 +101,7 @@ def app_csp():
 def scheme_handler(page_dir, requests):
     """Serves hello-world, or the files of page_dir with the app's CSP, as Tauri's protocol does."""
     from gi.repository import Gio, GLib, Soup, WebKit2
-    csp = app_csp()
+    csp = app_csp(page_dir)
 
     def serve(req):
         path = req.get_path() or "/"

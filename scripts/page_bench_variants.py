@@ -54,6 +54,29 @@ def _bundle(d):
     _html_sub(d, r'src="main\.js"', 'src="bundle.js"')
 
 
+def _inline(d):
+    """The stylesheet and the bundle inside index.html: one response for the whole first screen.
+    Tauri hashes inline scripts and puts nonces on inline styles: `csp.txt` allows them alike."""
+    import base64
+    import hashlib
+    import json
+    _bundle(d)
+    with open(os.path.join(d, "bundle.js"), encoding="utf-8") as f:
+        script = f.read()
+    with open(os.path.join(d, "app.css"), encoding="utf-8") as f:
+        style = f.read()
+    _html_sub(d, r'<link rel="stylesheet" href="app\.css">', lambda _: "<style>" + style + "</style>")
+    _html_sub(d, r'<script type="module" src="bundle\.js"></script>',
+              lambda _: '<script type="module">' + script + "</script>")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    with open(os.path.join(ROOT, "tauri.conf.json"), encoding="utf-8") as f:
+        csp = json.load(f)["app"]["security"]["csp"]
+    csp = csp.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'")
+    csp = csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    with open(os.path.join(d, "csp.txt"), "w", encoding="utf-8") as f:
+        f.write(csp)
+
+
 def css(what, rules):
     """An experiment that only adds CSS rules after app.css's own."""
     return what, lambda d: _css_add(d, rules)
@@ -135,6 +158,12 @@ EXPERIMENTS = {
                                           " @keyframes reveal { to { visibility: visible; } }"),
                               _sub(d, "main.js", r'(performance\.mark\("spotkey:status-rendered"\);)',
                                    r'document.documentElement.classList.add("drawn"); \1'))),
+    "inline": ("the stylesheet and every module (as one) inside index.html: no request but the page's",
+               _inline),
+    "empty-css": ("app.css emptied (the link stays): what its rules cost the first frame",
+                  lambda d: open(os.path.join(d, "app.css"), "w").close()),
+    "no-mono": css("no monospace text (the mono font list set to the text one)",
+                   ":root { --mono: var(--sans) !important; } code, .mono, kbd, pre { font-family: var(--sans) !important; }"),
     "no-css": ("no stylesheet", lambda d: _html_sub(d, r'\s*<link rel="stylesheet"[^>]*>', "")),
 }
 # Experiments on the webview rather than the page.

@@ -10,4 +10,7 @@ pub mod gui;
 pub mod inert;
 pub mod launcher;
 pub mod logging;
+/// The build script bundles the window's page with it; compiled here only for its tests.
+#[cfg(test)]
+mod page_bundle;
 pub mod time_fmt;

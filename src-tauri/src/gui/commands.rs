@@ -130,5 +130,6 @@ pub async fn forget_app(app: State<'_, Controller>) -> Reply<AppStatus> {
 /// nothing.
 #[tauri::command]
 pub fn window_painted(app: AppHandle) {
+    tracing::debug!("start-up: the page's first screen is painted");
     super::create_tray(&app);
 }

@@ -37,7 +37,10 @@ const FIRST_CHECK_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 /// The latest the tray waits for the window's page to load at start.
 const TRAY_AFTER_WINDOW: Duration = Duration::from_millis(1500);
 
+/// Start-up's steps are logged at debug level (`SPOTKEY_LOG=spotkey::gui=debug`), with the
+/// log's timestamps: where a slow start spends its time.
 pub fn run(hidden: bool, restarted: bool) -> ExitCode {
+    tracing::debug!("start-up: the desktop app starts");
     let paths = match Paths::from_platform() {
         Ok(p) => p,
         Err(e) => {
@@ -57,6 +60,7 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
     // otherwise zbus starts a thread pool whose idle thread wakes every 500 ms all day.
     let runtime = tauri::async_runtime::handle();
     let _tokio_here = runtime.inner().enter();
+    tracing::debug!("start-up: building the app and its plugins");
     let app = tauri::Builder::default()
         // First: a second launch only focuses this one (one listener, one refresher).
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
@@ -99,7 +103,9 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
             commands::window_painted,
         ])
         .setup(move |app| {
+            tracing::debug!("start-up: plugins ready, setting up");
             let controller = start_controller(app.handle(), paths);
+            tracing::debug!("start-up: controller ready");
             app.manage(tray_host);
             quit_when_the_tray_goes(app.handle().clone(), start == StartAction::StayInTray);
             #[cfg(target_os = "linux")]
@@ -113,6 +119,7 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
                 // first screen is painted (commands::window_painted), or `TRAY_AFTER_WINDOW` at
                 // the latest.
                 window::open(app.handle())?;
+                tracing::debug!("start-up: the window is built, its page loads");
                 create_tray_soon(app.handle().clone());
             }
             // The silent start-up check (keychain, maybe a refresh, the profile) waits until
