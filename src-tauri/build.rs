@@ -56,16 +56,7 @@ fn bundle_the_page() {
     let page = page_bundle::bundle(&files).unwrap_or_else(|why| panic!("{why}"));
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("page");
     std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
-    std::fs::write(dir.join("index.html"), &page.html).expect("OUT_DIR is writable");
-    // gui/page.rs serves it with these in its CSP (`script-src`, `style-src`).
-    println!(
-        "cargo:rustc-env=SPOTKEY_PAGE_SCRIPT_HASH={}",
-        csp_hash(&page.script)
-    );
-    println!(
-        "cargo:rustc-env=SPOTKEY_PAGE_STYLE_HASH={}",
-        csp_hash(&page.style)
-    );
+    std::fs::write(dir.join("index.html"), page).expect("OUT_DIR is writable");
     let mut config: serde_json::Value = std::env::var("TAURI_CONFIG")
         .ok()
         .and_then(|outer| serde_json::from_str(&outer).ok())
@@ -74,16 +65,4 @@ fn bundle_the_page() {
     let config = config.to_string();
     std::env::set_var("TAURI_CONFIG", &config);
     println!("cargo:rustc-env=TAURI_CONFIG={config}");
-}
-
-/// `'sha256-…'`: a CSP source that allows the inline element with exactly this text.
-#[cfg(feature = "desktop")]
-fn csp_hash(text: &str) -> String {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
 }

@@ -22,34 +22,21 @@ const ENTRY: &str = r#"<script type="module" src="main.js"></script>"#;
 const PRELOAD: &str = r#"<link rel="modulepreload""#;
 const ENTRY_MODULE: &str = "main.js";
 
-/// The bundled page, and the exact text of its inline elements (what a CSP hash covers).
-#[derive(Debug)]
-pub struct Page {
-    pub html: String,
-    pub script: String,
-    pub style: String,
-}
-
 /// index.html with app.css and the module graph from main.js inside it.
-pub fn bundle(files: &Files) -> Result<Page, String> {
+pub fn bundle(files: &Files) -> Result<String, String> {
     let html = file(files, "index.html")?;
-    let style = format!("\n{}", file(files, "app.css")?);
-    let script = format!("\n{}", modules(files)?);
-    refuse_inside("app.css", &style, "</style")?;
+    let css = file(files, "app.css")?;
+    let script = modules(files)?;
+    refuse_inside("app.css", css, "</style")?;
     refuse_inside("the bundled modules", &script, "</script")?;
     refuse_inside("the bundled modules", &script, "<!--")?;
     let html = without_preloads(html);
-    let html = replace_once(&html, STYLESHEET, &format!("<style>{style}</style>"))?;
-    let html = replace_once(
+    let html = replace_once(&html, STYLESHEET, &format!("<style>\n{css}</style>"))?;
+    replace_once(
         &html,
         ENTRY,
-        &format!("<script type=\"module\">{script}</script>"),
-    )?;
-    Ok(Page {
-        html,
-        script,
-        style,
-    })
+        &format!("<script type=\"module\">\n{script}</script>"),
+    )
 }
 
 fn file<'a>(files: &'a Files, name: &str) -> Result<&'a str, String> {
@@ -272,8 +259,7 @@ mod tests {
                 "export const base = 21;\nexport function twice(n) {\n  return 2 * n;\n}\n",
             ),
         ]))
-        .unwrap()
-        .html;
+        .unwrap();
         assert!(page.contains("<style>\nbody { color: red; }\n</style>"));
         assert!(!page.contains("modulepreload") && !page.contains("src=\"main.js\""));
         let math = page.find("const __spotkey_module_math = ").unwrap();
@@ -297,8 +283,7 @@ mod tests {
             ),
             ("shared.js", "export const s = {};\n"),
         ]))
-        .unwrap()
-        .html;
+        .unwrap();
         assert_eq!(page.matches("const __spotkey_module_shared = ").count(), 1);
     }
 
@@ -354,14 +339,8 @@ mod tests {
     fn the_real_page_bundles() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/ui");
         let page = bundle(&read_dir(dir)).unwrap();
-        assert!(page.script.contains("const __spotkey_module_main = "));
-        assert!(!page.html.contains(" src=\""), "no file left to fetch");
-        assert!(page
-            .html
-            .contains(&format!("<script type=\"module\">{}</script>", page.script)));
-        assert!(page
-            .html
-            .contains(&format!("<style>{}</style>", page.style)));
+        assert!(page.contains("const __spotkey_module_main = "));
+        assert!(!page.contains(" src=\""), "no file left to fetch");
     }
 
     fn read_dir(dir: &str) -> Files {

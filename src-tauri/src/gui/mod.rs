@@ -3,7 +3,6 @@
 mod after_close;
 mod back_to_tray;
 mod commands;
-mod page;
 mod sink;
 mod startup;
 #[cfg(target_os = "linux")]
@@ -87,7 +86,6 @@ pub fn run(hidden: bool, restarted: bool) -> ExitCode {
         ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .register_uri_scheme_protocol(page::SCHEME, page::serve)
         .on_window_event(after_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::status,
