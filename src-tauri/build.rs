@@ -57,11 +57,19 @@ fn bundle_the_page() {
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("page");
     std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
     std::fs::write(dir.join("index.html"), page).expect("OUT_DIR is writable");
-    let mut config: serde_json::Value = std::env::var("TAURI_CONFIG")
-        .ok()
-        .and_then(|outer| serde_json::from_str(&outer).ok())
-        .unwrap_or_else(|| serde_json::json!({}));
-    config["build"]["frontendDist"] = serde_json::Value::from(dir.to_string_lossy().into_owned());
+    let outer = std::env::var("TAURI_CONFIG").unwrap_or_else(|_| "{}".into());
+    let mut config: serde_json::Value = serde_json::from_str(&outer).unwrap_or_else(|e| {
+        panic!("TAURI_CONFIG is set but is not JSON ({e}); unset it or fix it")
+    });
+    let build = config
+        .as_object_mut()
+        .map(|c| c.entry("build").or_insert_with(|| serde_json::json!({})))
+        .and_then(serde_json::Value::as_object_mut)
+        .unwrap_or_else(|| panic!("TAURI_CONFIG must be a JSON object whose `build` is an object"));
+    build.insert(
+        "frontendDist".into(),
+        serde_json::Value::from(dir.to_string_lossy().into_owned()),
+    );
     let config = config.to_string();
     std::env::set_var("TAURI_CONFIG", &config);
     println!("cargo:rustc-env=TAURI_CONFIG={config}");
