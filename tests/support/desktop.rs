@@ -130,13 +130,13 @@ impl Desktop {
         }
     }
 
-    /// Ends the session the WebDriver way (closes the window), then drops: the app may live on
-    /// in the tray after its window closes, so the driver's drop ends whatever is left.
     /// What tauri-driver and the app wrote to stdout and stderr so far.
     pub fn driver_log(&self) -> String {
         std::fs::read_to_string(&self.driver.log).unwrap_or_default()
     }
 
+    /// Ends the session the WebDriver way (closes the window), then drops: the app may live on
+    /// in the tray after its window closes, so the driver's drop ends whatever is left.
     pub async fn quit(self) {
         let _ = self.client.clone().close().await;
     }
