@@ -145,7 +145,7 @@ fn parse(name: &str, source: &str) -> Result<Module, String> {
     };
     for (index, line) in source.lines().enumerate() {
         let at = || format!("ui/{name}:{}", index + 1);
-        if line.starts_with("import") || line.contains("import(") {
+        if line.starts_with("import ") || line.starts_with("import{") || line.contains("import(") {
             module
                 .imports
                 .push(parse_import(line).ok_or_else(|| format!("{}: {UNSUPPORTED}", at()))?);
@@ -252,7 +252,7 @@ mod tests {
         let page = bundle(&files(&[
             (
                 "main.js",
-                "import { twice as double, base } from \"./math.js\";\nconsole.log(double(base));\n",
+                "import { twice as double, base } from \"./math.js\";\nimportant(double(base));\n",
             ),
             (
                 "math.js",
@@ -268,6 +268,8 @@ mod tests {
         assert!(page.contains("const { twice: double, base } = __spotkey_module_math;"));
         assert!(page.contains("function twice(n) {"));
         assert!(page.contains("return { base, twice };"));
+        // A line that only starts with the word is code, not an import.
+        assert!(page.contains("\nimportant(double(base));\n"), "{page}");
     }
 
     #[test]

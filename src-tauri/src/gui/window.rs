@@ -43,7 +43,7 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
         builder = builder.initialization_script(script);
     }
     OPEN.store(true, Ordering::SeqCst);
-    tracing::debug!("start-up: building the window");
+    tracing::debug!("start-up (or a reopen): building the window");
     match builder.build() {
         Ok(window) => paint_without_compositing(&window),
         Err(e) => {
