@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 from page_bench_load import DEADLINE_S
-from page_bench_variants import EXPERIMENTS, WEBVIEW_FLAGS, prepare
+from page_bench_variants import EXPERIMENTS, FLAG_ENV, WEBVIEW_FLAGS, prepare
 
 LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "page_bench_load.py")
 
@@ -50,8 +50,8 @@ def one_run(variant, prepared):
     arg = json.dumps({"dir": page_dir, "flags": sorted(flags)})
     try:
         env = dict(os.environ)
-        if "cpu" in flags:
-            env["WEBKIT_SKIA_ENABLE_CPU_RENDERING"] = "1"
+        for flag in flags:
+            env.update(FLAG_ENV.get(flag, {}))
         p = subprocess.run([sys.executable, LOAD, arg], env=env,
                            capture_output=True, text=True, timeout=DEADLINE_S + 15)
     except subprocess.TimeoutExpired:

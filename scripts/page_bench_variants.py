@@ -174,6 +174,14 @@ WEBVIEW_FLAGS = {
     "file": "served from file:// instead of the custom scheme",
     "no-tauri-js": "without Tauri's global API script (the IPC stub stays)",
     "cpu": "WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 (Skia paints on the CPU, composites as before)",
+    "no-dmabuf": "WEBKIT_DISABLE_DMABUF_RENDERER=1 (no DMA-BUF renderer: no EGL display to set up)",
+    "no-comp-env": "WEBKIT_DISABLE_COMPOSITING_MODE=1 (compositing off from the process's start)",
+}
+# The environment each webview flag sets for the load's process (and so for its web process).
+FLAG_ENV = {
+    "cpu": {"WEBKIT_SKIA_ENABLE_CPU_RENDERING": "1"},
+    "no-dmabuf": {"WEBKIT_DISABLE_DMABUF_RENDERER": "1"},
+    "no-comp-env": {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"},
 }
 
 

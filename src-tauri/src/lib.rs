@@ -10,6 +10,7 @@ pub mod gui;
 pub mod inert;
 pub mod launcher;
 pub mod logging;
+pub mod own_env;
 /// The build script bundles the window's page with it; compiled here only for its tests.
 #[cfg(test)]
 mod page_bundle;

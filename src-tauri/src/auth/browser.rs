@@ -72,7 +72,7 @@ fn platform_opener(url: &str) -> Vec<String> {
 }
 
 fn spawn_detached(argv: &[String]) -> std::io::Result<()> {
-    let mut child = Command::new(&argv[0])
+    let mut child = crate::own_env::as_given(&mut Command::new(&argv[0]))
         .args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -93,7 +93,8 @@ mod restart {
             .ok()
             .filter(|path| path.exists())
             .unwrap_or_else(|| "/proc/self/exe".into());
-        Command::new(executable)
+        // It sets its own environment again, as this start did.
+        crate::own_env::as_given(&mut Command::new(executable))
             .arg0(program)
             .args([super::super::HIDDEN_FLAG, super::RESTARTED_FLAG])
             .exec()

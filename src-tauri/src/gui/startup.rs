@@ -11,6 +11,8 @@ pub fn start_app(hidden: bool, restarted: bool) -> ExitCode {
         eprintln!("spotkey: {why}");
         return ExitCode::from(EXIT_ERROR);
     }
+    // First, while this process has one thread (it changes the environment).
+    super::window::paint_without_compositing_from_the_start();
     one_line_panics();
     match catch_unwind(AssertUnwindSafe(|| super::run(hidden, restarted))) {
         Ok(code) => code,

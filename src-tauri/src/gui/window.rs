@@ -54,6 +54,18 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
+/// The same choice as `paint_without_compositing`, made before the web view exists: WebKit's
+/// own variable, inherited by its web process, which then starts without setting up GL at all.
+/// Set through the web view's settings alone, the web process had started with it, and the
+/// window's navigation started ~30 ms later (the page harness, 15 starts each). The settings
+/// call stays: it is the API, and it applies even if WebKit stops reading this variable.
+/// Call while the process has one thread.
+pub fn paint_without_compositing_from_the_start() {
+    if cfg!(target_os = "linux") {
+        crate::own_env::set_unless_given("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// By default WebKitGTK paints the page in composited layers through Skia's GPU path. Where
 /// that GPU is software GL (no GPU: virtual machines, remote desktops, the test machines) it
 /// cost the web process ~40 MiB more than a hello-world page, and the first paint waited for
