@@ -13,8 +13,27 @@ use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::{extended_quota_profile, Consent, FakeConfig, FakeSpotify, Fault};
 use support::home::TestHome;
 
-/// A browser that approves: fetches the authorize URL and follows the redirect to spotkey.
-const APPROVING_BROWSER: &str = "curl -s -L -o /dev/null";
+/// WebKit's own switch, which spotkey sets for its window's web process alone.
+const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// A browser that approves: writes down the environment it was started with (to
+/// `browser_env`), then fetches the authorize URL and follows the redirect to spotkey.
+fn approving_browser(home: &TestHome) -> OsString {
+    let script = home.root().join("browser");
+    let text = format!(
+        "#!/bin/sh\nenv > '{}'\nexec curl -s -L -o /dev/null \"$1\"\n",
+        home.root().join("browser.env").display()
+    );
+    std::fs::write(&script, text).expect("write the browser script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("make the browser script executable");
+    script.into()
+}
+
+/// The environment the last browser started with, as `env` printed it.
+fn browser_env(home: &TestHome) -> String {
+    std::fs::read_to_string(home.root().join("browser.env")).expect("the browser ran")
+}
 
 fn env(home: &TestHome, fake: &FakeSpotify, with_client_id: bool) -> Vec<(String, OsString)> {
     let mut env: Vec<(String, OsString)> = home
@@ -24,7 +43,7 @@ fn env(home: &TestHome, fake: &FakeSpotify, with_client_id: bool) -> Vec<(String
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     env.retain(|(k, _)| k != "BROWSER");
-    env.push(("BROWSER".into(), APPROVING_BROWSER.into()));
+    env.push(("BROWSER".into(), approving_browser(home)));
     env
 }
 
@@ -94,6 +113,26 @@ async fn first_run_connect_restart_and_sign_out() {
     );
     assert!(page.contains("Stays connected until"), "{page}");
     app.screenshot("3-signed-in").await;
+    // The window's web process paints without compositing from its start; the browser it
+    // opened got the user's environment, not spotkey's choice for its own window.
+    let web_process = app
+        .processes()
+        .into_iter()
+        .find(|(_, name)| name == "WebKitWebProces")
+        .expect("the window's web process runs");
+    let web_env = std::fs::read(format!("/proc/{}/environ", web_process.0)).unwrap_or_default();
+    assert!(
+        web_env
+            .split(|b| *b == 0)
+            .any(|var| var.starts_with(format!("{COMPOSITING_OFF}=").as_bytes())),
+        "the web process started with compositing on"
+    );
+    let users_own = std::env::var(COMPOSITING_OFF).ok();
+    let browsers = browser_env(&home).lines().find_map(|l| {
+        l.strip_prefix(&format!("{COMPOSITING_OFF}="))
+            .map(String::from)
+    });
+    assert_eq!(browsers, users_own, "the browser's {COMPOSITING_OFF}");
     assert_eq!(home.keychain_item_count(), 1);
 
     // Restart: straight back to the account, no new consent.

@@ -20,7 +20,7 @@ pub fn set_unless_given(name: &'static str, value: &str) {
 }
 
 /// `command` without the variables this process set for itself.
-pub fn as_given<'a>(command: &'a mut Command) -> &'a mut Command {
+pub fn as_given(command: &mut Command) -> &mut Command {
     for name in set_here().iter() {
         command.env_remove(name);
     }
