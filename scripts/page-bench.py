@@ -32,7 +32,9 @@ from page_bench_variants import EXPERIMENTS, FLAG_ENV, WEBVIEW_FLAGS, prepare
 
 LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "page_bench_load.py")
 
-ROWS = [("fcp", "nav start -> first contentful paint (ms)"),
+ROWS = [("response_end", "nav start -> index.html received (ms)"),
+        ("dom_interactive", "nav start -> DOM interactive (ms)"),
+        ("fcp", "nav start -> first contentful paint (ms)"),
         ("mark", "nav start -> status-rendered mark (ms)"),
         ("frame", "nav start -> status-painted: its frame (ms)"),
         ("first_module", "nav start -> first module runs (+marks, ms)"),

@@ -59,7 +59,8 @@ MIME = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".sv
 TIMELINE = """JSON.stringify((() => {
   const n = performance.getEntriesByType('navigation')[0] || {};
   const at = (name) => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : -1; };
-  return { origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd || -1,
+  return { origin: performance.timeOrigin, response_end: n.responseEnd || -1,
+           dom_interactive: n.domInteractive || -1, dcl: n.domContentLoadedEventEnd || -1,
            load: n.loadEventEnd || -1, fcp: at('first-contentful-paint'),
            mark: at('spotkey:status-rendered'), first_module: at('bench:first-module'),
            render_start: at('bench:render-start'),
