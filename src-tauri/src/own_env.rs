@@ -33,36 +33,3 @@ fn set_here() -> std::sync::MutexGuard<'static, Vec<&'static str>> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// One test for both cases: the variable names are this process's, shared by every test.
-    #[test]
-    fn children_get_the_users_environment() {
-        const OURS: &str = "SPOTKEY_TEST_OWN_ENV_OURS";
-        const THEIRS: &str = "SPOTKEY_TEST_OWN_ENV_THEIRS";
-        std::env::set_var(THEIRS, "user");
-        set_unless_given(OURS, "1");
-        set_unless_given(THEIRS, "spotkey");
-        assert_eq!(std::env::var(OURS).as_deref(), Ok("1"));
-        assert_eq!(
-            std::env::var(THEIRS).as_deref(),
-            Ok("user"),
-            "the user's value wins"
-        );
-
-        let mut child = Command::new("env");
-        let out = as_given(&mut child).output().expect("env runs");
-        let seen = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            !seen.contains(OURS),
-            "a child sees spotkey's own setting: {seen}"
-        );
-        assert!(
-            seen.contains(&format!("{THEIRS}=user")),
-            "a child lost the user's: {seen}"
-        );
-    }
-}
