@@ -54,9 +54,11 @@ def _bundle(d):
     _html_sub(d, r'src="main\.js"', 'src="bundle.js"')
 
 
-def _inline(d):
+def _inline(d, classic=False):
     """The stylesheet and the bundle inside index.html: one response for the whole first screen.
-    Tauri hashes inline scripts and puts nonces on inline styles: `csp.txt` allows them alike."""
+    Tauri hashes inline scripts and puts nonces on inline styles: `csp.txt` allows them alike.
+    `classic`: the bundle as a strict classic script at the end of the body, where a module's
+    body would run (no module loader)."""
     import base64
     import hashlib
     import json
@@ -66,8 +68,13 @@ def _inline(d):
     with open(os.path.join(d, "app.css"), encoding="utf-8") as f:
         style = f.read()
     _html_sub(d, r'<link rel="stylesheet" href="app\.css">', lambda _: "<style>" + style + "</style>")
-    _html_sub(d, r'<script type="module" src="bundle\.js"></script>',
-              lambda _: '<script type="module">' + script + "</script>")
+    if classic:
+        script = '"use strict";\n' + script
+        _html_sub(d, r'\s*<script type="module" src="bundle\.js"></script>', "")
+        _html_sub(d, r"</body>", lambda _: "<script>" + script + "</script>\n</body>")
+    else:
+        _html_sub(d, r'<script type="module" src="bundle\.js"></script>',
+                  lambda _: '<script type="module">' + script + "</script>")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     with open(os.path.join(ROOT, "tauri.conf.json"), encoding="utf-8") as f:
         csp = json.load(f)["app"]["security"]["csp"]
@@ -160,6 +167,8 @@ EXPERIMENTS = {
                                    r'document.documentElement.classList.add("drawn"); \1'))),
     "inline": ("the stylesheet and every module (as one) inside index.html: no request but the page's",
                _inline),
+    "inline-classic": ("as +inline, the bundle a strict classic script at the end of the body",
+                       lambda d: _inline(d, classic=True)),
     "empty-css": ("app.css emptied (the link stays): what its rules cost the first frame",
                   lambda d: open(os.path.join(d, "app.css"), "w").close()),
     "no-mono": css("no monospace text (the mono font list set to the text one)",
