@@ -150,6 +150,8 @@ EXPERIMENTS = {
                        lambda d: (_bundle(d),
                                   _html_sub(d, r'\s*<script type="module" src="bundle\.js"></script>', ""),
                                   _html_sub(d, r"</body>", '<script src="bundle.js"></script>\n</body>'))),
+    "sans-named": css("the text font list as the installed family's own name (DejaVu Sans) rather than "
+                      "the generic sans-serif", 'html:root { --sans: "DejaVu Sans", sans-serif !important; }'),
     "one-weight": css("every text at weight 400 (the sizes kept)", "* { font-weight: 400 !important; }"),
     "one-size": css("every text at 15px (the weights kept)", "* { font-size: 15px !important; }"),
     "one-face": css("every text at weight 400 and 15px: one font, as hello-world has",
