@@ -56,8 +56,9 @@ pub fn open(app: &AppHandle) -> tauri::Result<()> {
 
 /// The same choice as `paint_without_compositing`, made before the web view exists: WebKit's
 /// own variable, inherited by its web process, which then starts without setting up GL at all.
-/// Set through the web view's settings alone, the web process had started with it, and the
-/// window's navigation started ~30 ms later (the page harness, 15 starts each). The settings
+/// Set only through the web view's settings, the choice came after the web process had
+/// started with compositing on, and the window's navigation started ~30 ms later (the page
+/// harness, 15 starts each). The settings
 /// call stays: it is the API, and it applies even if WebKit stops reading this variable.
 /// Call while the process has one thread.
 pub fn paint_without_compositing_from_the_start() {
