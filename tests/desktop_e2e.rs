@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::{extended_quota_profile, Consent, FakeConfig, FakeSpotify, Fault};
+use support::footprint::environ_var;
 use support::home::TestHome;
 
 /// WebKit's own switch, which spotkey sets for its window's web process alone.
@@ -120,11 +121,8 @@ async fn first_run_connect_restart_and_sign_out() {
         .into_iter()
         .find(|(_, name)| name == "WebKitWebProces")
         .expect("the window's web process runs");
-    let web_env = std::fs::read(format!("/proc/{}/environ", web_process.0)).unwrap_or_default();
     assert!(
-        web_env
-            .split(|b| *b == 0)
-            .any(|var| var.starts_with(format!("{COMPOSITING_OFF}=").as_bytes())),
+        environ_var(web_process.0, COMPOSITING_OFF).is_some(),
         "the web process started with compositing on"
     );
     let users_own = std::env::var(COMPOSITING_OFF).ok();

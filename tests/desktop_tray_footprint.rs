@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
-use support::footprint::{app_only, restarted_in_the_tray, spawn, thread_names, wakeups, Hidden};
+use support::footprint::{
+    app_only, environ_var, restarted_in_the_tray, spawn, thread_names, wakeups, Hidden,
+};
 use support::home::TestHome;
 use support::session_bus::FakeTray;
 
@@ -157,7 +159,8 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
     );
     // It started itself again with the user's environment, not with what the first start set
     // for its own window (a browser it opens from the tray would inherit that).
-    let restarted = String::from_utf8_lossy(&read_proc(spotkey, "cmdline")).into_owned();
+    let cmdline = std::fs::read(format!("/proc/{spotkey}/cmdline")).unwrap_or_default();
+    let restarted = String::from_utf8_lossy(&cmdline).into_owned();
     assert!(
         restarted.contains("--restarted"),
         "not restarted: {restarted:?}"
@@ -172,19 +175,6 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
 
 /// WebKit's switch that spotkey sets for its own window only.
 const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-
-fn read_proc(pid: u32, file: &str) -> Vec<u8> {
-    std::fs::read(format!("/proc/{pid}/{file}")).unwrap_or_default()
-}
-
-/// `name` in the environment `pid` was started (or last exec'd) with.
-fn environ_var(pid: u32, name: &str) -> Option<String> {
-    let prefix = format!("{name}=");
-    read_proc(pid, "environ")
-        .split(|b| *b == 0)
-        .find_map(|var| var.strip_prefix(prefix.as_bytes()))
-        .map(|value| String::from_utf8_lossy(value).into_owned())
-}
 
 /// A desktop with a panel, one spotkey at a time, and the threads `spotkey-desktop --hidden`
 /// runs there (it never opened a window).

@@ -109,6 +109,17 @@ pub fn restarted_in_the_tray(pid: u32) -> bool {
     restarted && thread_names(pid).contains("tray-gone")
 }
 
+/// `name` in the environment `pid` was started (or last exec'd) with; a change the process
+/// made to its own environment afterwards is not seen here.
+pub fn environ_var(pid: u32, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .unwrap_or_default()
+        .split(|b| *b == 0)
+        .find_map(|var| var.strip_prefix(prefix.as_bytes()))
+        .map(|value| String::from_utf8_lossy(value).into_owned())
+}
+
 pub fn names(processes: &[(u32, String)]) -> String {
     let names: Vec<&str> = processes.iter().map(|(_, n)| n.as_str()).collect();
     names.join(", ")
