@@ -11,11 +11,8 @@ use std::time::Duration;
 
 use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::{extended_quota_profile, Consent, FakeConfig, FakeSpotify, Fault};
-use support::footprint::environ_var;
+use support::footprint::{environ_var, COMPOSITING_OFF};
 use support::home::TestHome;
-
-/// WebKit's own switch, which spotkey sets for its window's web process alone.
-const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// A browser that approves: writes down the environment it was started with (to
 /// `browser_env`), then fetches the authorize URL and follows the redirect to spotkey.

@@ -14,6 +14,7 @@ use support::desktop::{Desktop, WAIT};
 use support::fake_spotify::FakeSpotify;
 use support::footprint::{
     app_only, environ_var, restarted_in_the_tray, spawn, thread_names, wakeups, Hidden,
+    COMPOSITING_OFF,
 };
 use support::home::TestHome;
 use support::session_bus::FakeTray;
@@ -154,9 +155,9 @@ async fn closing_the_window_leaves_only_what_a_start_in_the_tray_runs() {
         "spotkey must stay in the tray as the same process"
     );
     // It started itself again with the user's environment, not with what the first start set
-    // for its own window (a browser it opens from the tray would inherit that).
-    // The window's threads end as the restart's exec begins; the kernel writes the new
-    // command line and environment a moment later (read in between, both are empty).
+    // for its own window (a browser it opens from the tray would inherit that). Waited for: the
+    // window's threads end as the restart's exec begins, and the kernel writes the new command
+    // line and environment a moment later (read in between, both are empty).
     back_in_the_tray(spotkey).await;
     assert_eq!(
         environ_var(spotkey, COMPOSITING_OFF),
@@ -174,9 +175,6 @@ async fn back_in_the_tray(pid: u32) {
     })
     .await;
 }
-
-/// WebKit's switch that spotkey sets for its own window only.
-const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// A desktop with a panel, one spotkey at a time, and the threads `spotkey-desktop --hidden`
 /// runs there (it never opened a window).

@@ -109,6 +109,10 @@ pub fn restarted_in_the_tray(pid: u32) -> bool {
     restarted && thread_names(pid).contains("tray-gone")
 }
 
+/// WebKit's own switch, which spotkey sets for its window's web process alone: the processes
+/// it starts (the user's browser, itself again in the tray) get the user's value.
+pub const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
 /// `name` in the environment `pid` was started (or last exec'd) with; a change the process
 /// made to its own environment afterwards is not seen here.
 pub fn environ_var(pid: u32, name: &str) -> Option<String> {
